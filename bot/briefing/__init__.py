@@ -1,0 +1,1 @@
+"""The briefing: models, loading and verification of `briefings/` against the articles in `seeds/`."""

@@ -1,0 +1,174 @@
+"""The briefing's data model: what curators write in `briefings/` and `seeds/*.yaml`.
+
+Every model is frozen so a loaded `Briefing` can be shared by every adapter without copies,
+and `extra="forbid"` so a misspelt key in a hand-edited file is an error, not a silent no-op.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Discord's embed field value limit: every snippet text must fit one field.
+FIELD_VALUE_LIMIT = 1024
+# Discord's embed title / field name limit.
+TITLE_LIMIT = 256
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Certainty(StrEnum):
+    confirmed = "confirmed"
+    reported = "reported"
+    claim = "claim"
+    analysis = "analysis"
+    speculation = "speculation"
+
+    @property
+    def label(self) -> str:
+        return CERTAINTY_LABELS[self]
+
+
+CERTAINTY_LABELS: dict[Certainty, str] = {
+    Certainty.confirmed: "Confirmed fact",
+    Certainty.reported: "Reported",
+    Certainty.claim: "Claim by a named party",
+    Certainty.analysis: "Analysis",
+    Certainty.speculation: "Speculation",
+}
+
+
+class EntityKind(StrEnum):
+    person = "person"
+    place = "place"
+    organisation = "organisation"
+    event = "event"
+
+
+class Source(Frozen):
+    """One article in `seeds/`, described by its metadata file."""
+
+    id: Id
+    file: Text
+    headline: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_LIMIT)]
+    # As the article states it, or "unknown": never a guess.
+    date: Text
+    # Where the date comes from, or why it is unknown.
+    date_basis: Text
+    # Verbatim lines of the file that are not article text (page chrome, bylines).
+    not_article_text: tuple[str, ...] = ()
+    # Verbatim lines that are article text but not factual sentences (section headings).
+    headings: tuple[str, ...] = ()
+    summary: Text
+
+
+class Citation(Frozen):
+    """An article id and the verbatim sentence(s) of that article that support a claim."""
+
+    article: Id
+    quote: Text
+
+
+class Topic(Frozen):
+    id: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    summary: Text
+    keywords: tuple[str, ...] = ()
+
+
+class Entity(Frozen):
+    id: Id
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    aliases: tuple[str, ...] = ()
+    kind: EntityKind
+    role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Snippet(Frozen):
+    id: Id
+    topic: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_LIMIT)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
+    certainty: Certainty
+    # Who makes the claim, for certainty "claim" (an entity id).
+    speaker: Id | None = None
+    entities: tuple[Id, ...] = ()
+    # Extra words a reader might search with that the text does not contain.
+    terms: tuple[str, ...] = ()
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Event(Frozen):
+    id: Id
+    # The time as the sources give it ("Tuesday", "July", "September 2022"): never a made-up date.
+    when: Text
+    # Position in the timeline; events are shown in ascending order.
+    order: int
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
+    certainty: Certainty
+    entities: tuple[Id, ...] = ()
+    sources: tuple[Citation, ...] = Field(min_length=1)
+
+
+class Quote(Frozen):
+    id: Id
+    speaker: Id
+    # The speaker's role as the article gives it at the time of the quote.
+    role: Text
+    topic: Id
+    # What the quote is about, in our words.
+    context: Text
+    source: Citation
+
+
+class Side(Frozen):
+    claim: Text
+    source: Citation
+
+
+class Disagreement(Frozen):
+    id: Id
+    topic: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_LIMIT)]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
+    sides: tuple[Side, ...] = Field(min_length=2)
+
+
+class Briefing(Frozen):
+    """The whole validated briefing: one immutable, versioned object."""
+
+    version: str
+    title: str
+    sources: tuple[Source, ...]
+    topics: tuple[Topic, ...]
+    entities: tuple[Entity, ...]
+    snippets: tuple[Snippet, ...]
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
+    disagreements: tuple[Disagreement, ...]
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+    def entity(self, entity_id: str) -> Entity:
+        return next(e for e in self.entities if e.id == entity_id)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -1,0 +1,34 @@
+"""The `briefbot` command line: one sub-command per module in this package."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.cli import check, export
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="Briefs people on the September 2023 Kim Jong Un – Vladimir Putin summit.",
+    )
+    parser.add_argument("--version", action="version", version=f"briefbot {__version__}")
+    parser.add_argument("--briefings", metavar="DIR", help="the briefing folder (default: ./briefings of the project)")
+    parser.add_argument("--seeds", metavar="DIR", help="the articles folder (default: ./seeds of the project)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (check, export):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130

@@ -1,0 +1,61 @@
+"""`briefbot export --json`: the validated briefing as one JSON document (a contract other tools use)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.briefing.models import Briefing
+from bot.cli.common import load_from_args
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="print the validated briefing as JSON",
+        description="Print the validated briefing as one JSON document on stdout; refuse an invalid briefing.",
+    )
+    parser.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
+    parser.set_defaults(handler=run)
+
+
+def document(briefing: Briefing) -> dict[str, Any]:
+    """The export contract: these keys, in this shape."""
+    return {
+        "version": briefing.version,
+        "sources": [{"id": s.id, "file": s.file, "headline": s.headline, "date": s.date} for s in briefing.sources],
+        "topics": [{"id": t.id, "title": t.title} for t in briefing.topics],
+        "snippets": [
+            {
+                "id": s.id,
+                "topic": s.topic,
+                "title": s.title,
+                "text": s.text,
+                "certainty": s.certainty.value,
+                "entities": list(s.entities),
+                "sources": [{"article": c.article, "quote": c.quote} for c in s.sources],
+            }
+            for s in briefing.snippets
+        ],
+        "entities": [
+            {"id": e.id, "name": e.name, "aliases": list(e.aliases), "kind": e.kind.value, "role": e.role}
+            for e in briefing.entities
+        ],
+        "events": [e.model_dump(mode="json") for e in briefing.events],
+        "quotes": [q.model_dump(mode="json") for q in briefing.quotes],
+        "disagreements": [d.model_dump(mode="json") for d in briefing.disagreements],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    result = load_from_args(args)
+    if not result.ok or result.briefing is None:
+        for problem in result.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("the briefing is not valid: run `briefbot check`", file=sys.stderr)
+        return 1
+    json.dump(document(result.briefing), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,126 @@
+"""The briefing we ship: valid, complete, and exported in the documented shape."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.briefing.load import load
+from bot.briefing.text import normalise
+from tests.conftest import PROJECT, RunBot
+
+SHARED_SEEDS = PROJECT.parent / "shared" / "seeds"
+
+REQUIRED_PEOPLE = {
+    "Kim Jong Un": {"Kim Jong-un"},
+    "Vladimir Putin": set(),
+    "Lim Soo-suk": set(),
+    "Ri Pyong Chol": set(),
+    "Jo Chun-ryong": {"Jo Chun Yong"},
+    "Kim Yung-ho": set(),
+    "Choe Sun-hui": {"Choe Sun Hui"},
+    "Oleg Kozhemyako": set(),
+    "Alexander Kozlov": set(),
+    "Andrei Rudenko": set(),
+    "Sergei Shoigu": set(),
+    "Dmitry Peskov": set(),
+    "Michael Madden": set(),
+    "Leif-Eric Easley": set(),
+    "Adrienne Watson": set(),
+    "Matthew Miller": set(),
+}
+
+
+@pytest.fixture(scope="module")
+def export(request: pytest.FixtureRequest) -> dict[str, object]:
+    from bot.briefing.load import load_briefing
+    from bot.cli.export import document
+
+    return document(load_briefing(PROJECT))
+
+
+def test_shipped_briefing_has_no_problems() -> None:
+    result = load(PROJECT)
+    assert [str(p) for p in result.problems] == []
+
+
+def test_every_factual_sentence_is_cited_by_a_snippet() -> None:
+    result = load(PROJECT)
+    uncovered = {c.source_id: c.uncovered for c in result.coverage if c.uncovered}
+    assert uncovered == {}
+
+
+def test_check_command_exits_0_and_prints_counts(run_bot: RunBot) -> None:
+    proc = run_bot("check", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    assert "5 sources" in proc.stdout
+    assert "coverage: " in proc.stdout
+    assert proc.stdout.rstrip().endswith("ok")
+
+
+def test_export_prints_the_documented_document(run_bot: RunBot) -> None:
+    proc = run_bot("export", "--json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert set(doc) == {"version", "sources", "topics", "snippets", "entities", "events", "quotes", "disagreements"}
+    assert isinstance(doc["version"], str)
+    assert {tuple(sorted(s)) for s in doc["sources"]} == {("date", "file", "headline", "id")}
+    assert {tuple(sorted(t)) for t in doc["topics"]} == {("id", "title")}
+    assert {tuple(sorted(s)) for s in doc["snippets"]} == {
+        ("certainty", "entities", "id", "sources", "text", "title", "topic")
+    }
+    assert {tuple(sorted(e)) for e in doc["entities"]} == {("aliases", "id", "kind", "name", "role")}
+    for snippet in doc["snippets"]:
+        assert snippet["sources"], snippet["id"]
+        for citation in snippet["sources"]:
+            assert set(citation) == {"article", "quote"}
+
+
+def test_exported_quotes_are_verbatim_in_their_articles(export: dict[str, object]) -> None:
+    """Measured from the export alone, as an outside reader would."""
+    files = {s["id"]: s["file"] for s in export["sources"]}  # type: ignore[index,union-attr]
+    texts = {sid: normalise((PROJECT / "seeds" / f).read_text(encoding="utf-8")) for sid, f in files.items()}
+    missing = [
+        (s["id"], c["quote"][:60])
+        for s in export["snippets"]  # type: ignore[union-attr]
+        for c in s["sources"]
+        if normalise(c["quote"]) not in texts[c["article"]]
+    ]
+    assert missing == []
+
+
+def test_required_people_are_entities_with_their_spellings(export: dict[str, object]) -> None:
+    people = {e["name"]: set(e["aliases"]) for e in export["entities"] if e["kind"] == "person"}  # type: ignore[union-attr]
+    spellings = {name: {name, *aliases} for name, aliases in people.items()}
+    for name, variants in REQUIRED_PEOPLE.items():
+        found = next((s for s in spellings.values() if name in s), None)
+        assert found is not None, f"{name} is not an entity"
+        assert variants <= found, f"{name} lacks spellings {variants - found}"
+
+
+def test_snippet_text_is_not_copied_from_the_articles(export: dict[str, object]) -> None:
+    """Text is our own words: no snippet text reproduces a whole article sentence."""
+    result = load(PROJECT)
+    sentences = [s for a in result.articles.values() for s in a.sentences if len(s) > 60]
+    copied = [
+        s["id"]
+        for s in export["snippets"]  # type: ignore[union-attr]
+        if any(sentence in normalise(s["text"]) for sentence in sentences)
+    ]
+    assert copied == []
+
+
+def test_source_dates_are_stated_or_unknown(export: dict[str, object]) -> None:
+    dates = {s["id"]: s["date"] for s in export["sources"]}  # type: ignore[union-attr]
+    assert dates == {"a0": "2023-11-08", "a1": "unknown", "a2": "unknown", "a3": "unknown", "a4": "unknown"}
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="../shared/seeds is absent: cannot compare with the originals")
+def test_seeds_are_the_shared_articles_byte_for_byte() -> None:
+    def digests(folder: Path) -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.txt")}
+
+    assert digests(PROJECT / "seeds") == digests(SHARED_SEEDS)

@@ -1,0 +1,99 @@
+"""Shared fixtures: the project's paths, and a tiny briefing a test can break on purpose."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+MINI_ARTICLE = """\
+Page header
+The leaders met on Wednesday at a spaceport. Officials said the talks went well.
+
+Background Heading
+
+Analysts doubt that U.N. sanctions will stop a deal. Nobody knows what was agreed.
+"""
+
+MINI_FILES = {
+    "seeds/000_mini.txt": MINI_ARTICLE,
+    "seeds/000_mini.yaml": """\
+        id: m0
+        file: 000_mini.txt
+        headline: A tiny test article
+        date: unknown
+        date_basis: the article names no date
+        not_article_text: [Page header]
+        headings: [Background Heading]
+        summary: Four sentences for the tests.
+        """,
+    "briefings/briefing.yaml": """\
+        version: "0.1"
+        title: Mini briefing
+        topics:
+          - {id: meeting, title: The meeting, summary: Where they met.}
+        """,
+    "briefings/entities.yaml": """\
+        entities:
+          - {id: officials, name: Officials, kind: organisation, role: Unnamed officials.}
+        """,
+    "briefings/snippets/meeting.yaml": """\
+        snippets:
+          - id: meeting-wednesday
+            topic: meeting
+            title: They met on Wednesday
+            text: The leaders met at a spaceport on Wednesday.
+            certainty: confirmed
+            entities: [officials]
+            sources:
+              - article: m0
+                quote: The leaders met on Wednesday at a spaceport.
+          - id: meeting-talks
+            topic: meeting
+            title: Talks went well
+            text: Officials described the talks as going well.
+            certainty: claim
+            speaker: officials
+            sources:
+              - {article: m0, quote: "Officials said the talks went well."}
+        """,
+    "briefings/timeline.yaml": "events: []\n",
+    "briefings/quotes.yaml": "quotes: []\n",
+    "briefings/disagreements.yaml": "disagreements: []\n",
+}
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A valid two-snippet project in a temporary folder (root holding seeds/ and briefings/)."""
+    for name, content in MINI_FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return tmp_path
+
+
+RunBot = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_bot() -> RunBot:
+    """Run `python -m bot ARGS…` as a user would, capturing its output."""
+
+    def run(*args: str, stdin: str | None = None, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            cwd=cwd,
+            timeout=120,
+        )
+
+    return run
