@@ -213,6 +213,7 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
     _check_references(loader, snippets, events, quotes, disagreements, topic_ids, entity_ids)
     _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
     _check_entities_grounded(loader, entities, articles)
+    _check_own_words(loader, [*snippets, *events, *disagreements], articles)
 
     coverage = _coverage(articles, [loc.item for loc in snippets])
     result = LoadResult(briefing=None, problems=loader.problems, articles=articles, coverage=coverage)
@@ -352,6 +353,26 @@ def _check_entities_grounded(loader: _Loader, entities: list[Located], articles:
         entity: Entity = loc.item
         if articles and not any(normalise(s).casefold() in bodies for s in entity.spellings):
             loader.problem(loc.file, entity.id, "neither the name nor any alias occurs in an article", loc.line)
+
+
+# Shorter sentences ("Both sides denied it.") may recur in our own words by coincidence.
+_COPY_MIN_CHARS = 50
+
+
+def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str, Article]) -> None:
+    """Text is our own words: a whole article sentence belongs in a quote, not in the text."""
+    long_sentences = [(a.source.id, s) for a in articles.values() for s in a.sentences if len(s) >= _COPY_MIN_CHARS]
+    for loc in located:
+        text = normalise(loc.item.text)
+        for source_id, sentence in long_sentences:
+            if sentence in text:
+                loader.problem(
+                    loc.file,
+                    loc.item.id,
+                    f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
+                    f"{_clip(sentence)!r}",
+                    loc.line,
+                )
 
 
 def _coverage(articles: dict[str, Article], snippets: list[Snippet]) -> list[ArticleCoverage]:

@@ -103,6 +103,13 @@ def test_mini_briefing_is_valid(mini: Path, run_bot: RunBot) -> None:
             id="unknown-certainty",
         ),
         pytest.param(
+            "briefings/snippets/meeting.yaml",
+            "text: Officials described the talks as going well.",
+            "text: Analysts doubt that U.N. sanctions will stop a deal.",
+            ["[meeting-talks] text copies a sentence of m0 verbatim (quote it in sources instead)"],
+            id="text-copied-from-article",
+        ),
+        pytest.param(
             "briefings/entities.yaml",
             "name: Officials",
             "name: Diplomats",
