@@ -7,8 +7,13 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot.briefing.models import Briefing
+    from bot.router import Router
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +41,7 @@ MINI_FILES = {
     "briefings/briefing.yaml": """\
         version: "0.1"
         title: Mini briefing
+        brief: [meeting-wednesday]
         topics:
           - {id: meeting, title: The meeting, summary: Where they met.}
         """,
@@ -97,3 +103,17 @@ def run_bot() -> RunBot:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def briefing() -> Briefing:
+    from bot.briefing.load import load_briefing
+
+    return load_briefing(PROJECT)
+
+
+@pytest.fixture(scope="session")
+def router(briefing: Briefing) -> Router:
+    from bot.router import Router
+
+    return Router(briefing)

@@ -167,7 +167,15 @@ class _Front(BaseModel):
     model_config = {"extra": "forbid", "frozen": True}
     version: str
     title: str
+    brief: list[str]
     topics: list[Any]
+
+
+class _Synonyms(BaseModel):
+    """synonyms.yaml"""
+
+    model_config = {"extra": "forbid", "frozen": True}
+    synonyms: list[list[str]]
 
 
 def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -> LoadResult:
@@ -199,6 +207,7 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
     events = _load_list(loader, briefings / "timeline.yaml", "events", Event)
     quotes = _load_list(loader, briefings / "quotes.yaml", "quotes", Quote)
     disagreements = _load_list(loader, briefings / "disagreements.yaml", "disagreements", Disagreement)
+    synonyms = _load_synonyms(loader, briefings / "synonyms.yaml")
 
     _check_unique(loader, "source", sources)
     _check_unique(loader, "topic", topics)
@@ -215,6 +224,14 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
     _check_entities_grounded(loader, entities, articles)
     _check_own_words(loader, [*snippets, *events, *disagreements], articles)
 
+    if front is not None:
+        snippet_ids = {loc.item.id for loc in snippets}
+        for ref in front.brief:
+            if ref not in snippet_ids:
+                loader.problem(loader.rel(front_path), None, f"brief: unknown snippet '{ref}'")
+        if not 1 <= len(front.brief) <= 8:
+            loader.problem(loader.rel(front_path), None, f"brief: {len(front.brief)} key points; give 1 to 8")
+
     coverage = _coverage(articles, [loc.item for loc in snippets])
     result = LoadResult(briefing=None, problems=loader.problems, articles=articles, coverage=coverage)
     if front is None:
@@ -229,6 +246,8 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
         events=tuple(sorted((loc.item for loc in events), key=lambda e: e.order)),
         quotes=tuple(loc.item for loc in quotes),
         disagreements=tuple(loc.item for loc in disagreements),
+        brief=tuple(front.brief),
+        synonyms=synonyms,
     )
     return result
 
@@ -246,6 +265,22 @@ def _load_list(loader: _Loader, path: Path, key: str, model: type[M]) -> list[Lo
         loader.problem(loader.rel(path), None, f"missing: it holds the briefing's {key}")
         return []
     return list(loader.items(path, loader.read(path), key, model))
+
+
+def _load_synonyms(loader: _Loader, path: Path) -> tuple[tuple[str, ...], ...]:
+    if not path.exists():
+        return ()
+    data = loader.read(path)
+    if data is None:
+        return ()
+    parsed = loader.one(path, data, _Synonyms)
+    if parsed is None:
+        return ()
+    groups = tuple(tuple(word.strip().lower() for word in group) for group in parsed.synonyms)
+    for index, group in enumerate(groups):
+        if len(group) < 2:
+            loader.problem(loader.rel(path), f"group #{index + 1}", "a synonym group needs at least two words")
+    return groups
 
 
 def _load_sources(loader: _Loader) -> Iterator[Located]:

@@ -159,6 +159,13 @@ class Briefing(Frozen):
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...]
     disagreements: tuple[Disagreement, ...]
+    # The 60-second overview: snippet ids in reading order.
+    brief: tuple[str, ...] = ()
+    # Groups of words a reader may use for one another ("photo", "photograph", "picture").
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+    def snippet(self, snippet_id: str) -> Snippet:
+        return next(s for s in self.snippets if s.id == snippet_id)
 
     def source(self, source_id: str) -> Source:
         return next(s for s in self.sources if s.id == source_id)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bot.briefing.load import LoadResult, load
+from bot.briefing.models import Briefing
 from bot.config import load_settings
 
 
@@ -15,3 +17,14 @@ def load_from_args(args: argparse.Namespace) -> LoadResult:
     seeds = Path(args.seeds) if args.seeds else settings.seeds_dir
     # Problems name files relative to the folder holding briefings/ (the project root).
     return load(briefings.resolve().parent, briefings, seeds)
+
+
+def briefing_or_exit(args: argparse.Namespace) -> Briefing:
+    """The valid briefing, or the list of problems on stderr and exit status 1."""
+    result = load_from_args(args)
+    if result.briefing is None or not result.ok:
+        for problem in result.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("the briefing is not valid: run `briefbot check`", file=sys.stderr)
+        raise SystemExit(1)
+    return result.briefing

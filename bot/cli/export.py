@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from bot.briefing.models import Briefing
-from bot.cli.common import load_from_args
+from bot.cli.common import briefing_or_exit
 
 
 def register(commands: Any) -> None:
@@ -50,12 +50,6 @@ def document(briefing: Briefing) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = load_from_args(args)
-    if not result.ok or result.briefing is None:
-        for problem in result.problems:
-            print(f"error: {problem}", file=sys.stderr)
-        print("the briefing is not valid: run `briefbot check`", file=sys.stderr)
-        return 1
-    json.dump(document(result.briefing), sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(document(briefing_or_exit(args)), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

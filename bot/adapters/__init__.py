@@ -1,0 +1,1 @@
+"""Adapters: each translates between one transport and the router, and knows nothing else."""

@@ -1,0 +1,1 @@
+"""Answering questions from the briefing: index, query understanding, ranking and abstention."""

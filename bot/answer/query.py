@@ -1,0 +1,205 @@
+"""Understanding a question: its intent, the entities it names, and which of its words the briefing knows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.answer.index import Index, Spelling, initial
+from bot.answer.tokens import QUESTION_WORDS, STOPWORDS, stem, words
+
+_QUOTE_WORDS = frozenset({"say", "said", "says", "quote", "quoted", "quotes", "statement", "remarks", "comment"})
+_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b")
+_WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|time|month|year)\b")
+
+
+def max_edits(word: str) -> int:
+    """Typo tolerance grows with the word: none for short words, where a typo makes another word."""
+    if len(word) <= 3:
+        return 0
+    return 1 if len(word) <= 7 else 2
+
+
+@dataclass(frozen=True)
+class EntityMention:
+    entity_id: str
+    start: int
+    end: int
+    edits: int
+
+
+@dataclass(frozen=True)
+class Word:
+    """A content word of the question and how the briefing knows it."""
+
+    text: str
+    how: str  # "word", "synonym", "typo", "entity" or "unknown"
+    weight: float  # its rarity (idf): how much it says about what is asked
+
+    @property
+    def known(self) -> bool:
+        return self.how != "unknown"
+
+
+@dataclass
+class Query:
+    text: str
+    words: list[str]
+    intents: set[str] = field(default_factory=set)
+    entities: list[EntityMention] = field(default_factory=list)
+    content: list[Word] = field(default_factory=list)
+    # (stem, query weight) pairs to score with.
+    terms: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def coverage(self) -> float:
+        """The share of the question's information (idf mass) that the briefing knows."""
+        total = sum(w.weight for w in self.content)
+        return sum(w.weight for w in self.content if w.known) / total if total else 0.0
+
+    @property
+    def unknown(self) -> list[str]:
+        return [w.text for w in self.content if not w.known]
+
+
+def understand(index: Index, text: str) -> Query:
+    query = Query(text=text, words=words(text))
+    query.intents = _intents(text, query.words)
+    query.entities = _entities(index, text, query.words)
+    covered = {i for m in query.entities for i in range(m.start, m.end)}
+    for mention in query.entities:
+        for word in query.words[mention.start : mention.end]:
+            if word not in STOPWORDS:
+                query.terms.append((stem(word), 1.0))
+        query.content.append(
+            Word(" ".join(query.words[mention.start : mention.end]), "entity", _entity_weight(index, mention))
+        )
+
+    rest = [w for i, w in enumerate(query.words) if i not in covered]
+    _expand_question_words(index, query, rest)
+    content = [w for w in rest if w not in STOPWORDS and w not in QUESTION_WORDS]
+    used: set[int] = set()
+    # Two-word synonyms first ("north korea", "food aid").
+    for i in range(len(content) - 1):
+        phrase = f"{content[i]} {content[i + 1]}"
+        if phrase in index.synonyms and _add_synonyms(index, query, phrase, 0.8):
+            query.content.append(Word(phrase, "synonym", _phrase_weight(index, phrase)))
+            used.update((i, i + 1))
+    for i, word in enumerate(content):
+        if i not in used:
+            query.content.append(_word(index, query, word))
+    return query
+
+
+def _intents(text: str, tokens: list[str]) -> set[str]:
+    lowered = text.lower()
+    intents: set[str] = {w for w in ("who", "where", "why") if w in tokens}
+    if _WHEN.search(lowered):
+        intents.add("when")
+    if _COUNT.search(lowered):
+        intents.add("count")
+    if _QUOTE_WORDS & set(tokens) or "according to" in lowered:
+        intents.add("quote")
+    return intents
+
+
+def _entity_weight(index: Index, mention: EntityMention) -> float:
+    return index.entity_idf(mention.entity_id)
+
+
+def _entities(index: Index, text: str, tokens: list[str]) -> list[EntityMention]:
+    """Longest spellings first; fuzzy only with the first letter right (typos rarely hit it)."""
+    found: list[EntityMention] = []
+    taken: set[int] = set()
+    for length in sorted(index.spellings, reverse=True):
+        for start in range(len(tokens) - length + 1):
+            span = range(start, start + length)
+            if taken & set(span):
+                continue
+            best: tuple[int, Spelling] | None = None
+            for spelling in index.spellings[length].get(initial(tokens[start]), ()):
+                edits = _span_edits(tokens[start : start + length], spelling.words)
+                if edits is not None and (best is None or edits < best[0]):
+                    best = (edits, spelling)
+            if best is None:
+                continue
+            edits, spelling = best
+            if length == 1 and tokens[start] in STOPWORDS and not _written_as_name(text, spelling):
+                continue  # "us" is a pronoun unless written "US"
+            found.append(EntityMention(spelling.entity.id, start, start + length, edits))
+            taken.update(span)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _written_as_name(text: str, spelling: Spelling) -> bool:
+    names = [s for s in spelling.entity.spellings if words(s) == list(spelling.words)]
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) for name in names)
+
+
+def _span_edits(query_words: list[str], name_words: tuple[str, ...]) -> int | None:
+    total = 0
+    for got, want in zip(query_words, name_words, strict=True):
+        if got == want:
+            continue
+        if initial(got) != initial(want):
+            return None
+        distance = OSA.distance(got, want, score_cutoff=max_edits(want))
+        if distance > max_edits(want) or distance > max_edits(got):
+            return None
+        total += distance
+    return total
+
+
+def _expand_question_words(index: Index, query: Query, tokens: list[str]) -> None:
+    """'where' also searches 'venue' and 'location': a hint for ranking, not a word to cover."""
+    for word in tokens:
+        if word in QUESTION_WORDS:
+            _add_synonyms(index, query, word, 0.3)
+
+
+def _add_synonyms(index: Index, query: Query, phrase: str, weight: float) -> bool:
+    added = False
+    for other in index.synonyms.get(phrase, ()):
+        for word in other:
+            term = stem(word)
+            if term in index.postings and word not in STOPWORDS:
+                query.terms.append((term, weight / len(other)))
+                added = True
+    return added
+
+
+def _phrase_weight(index: Index, phrase: str) -> float:
+    stems = [stem(w) for other in index.synonyms[phrase] for w in other if stem(w) in index.postings]
+    return max((index.idf(s) for s in stems), default=index.max_idf)
+
+
+def _word(index: Index, query: Query, word: str) -> Word:
+    term = stem(word)
+    if term in index.postings:
+        query.terms.append((term, 1.0))
+        _add_synonyms(index, query, word, 0.5)
+        return Word(word, "word", index.idf(term))
+    if _add_synonyms(index, query, word, 0.8):
+        return Word(word, "synonym", _phrase_weight(index, word))
+    corrected = _correct(index, word)
+    if corrected is not None:
+        fixed = stem(corrected)
+        query.terms.append((fixed, 0.8))
+        return Word(word, "typo", index.idf(fixed))
+    return Word(word, "unknown", index.max_idf)
+
+
+def _correct(index: Index, word: str) -> str | None:
+    limit = max_edits(word)
+    if limit == 0 or word.isdigit():
+        return None
+    candidates = index.vocabulary_by_initial.get(initial(word), ())
+    match = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
+    if match is None:
+        return None
+    choice = str(match[0])
+    # The correction must be as tolerant of the vocabulary word as of the typo.
+    return choice if OSA.distance(word, choice) <= max_edits(choice) else None

@@ -1,0 +1,60 @@
+"""What a command answers, independent of where it is shown (Discord, console, JSON)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ReplyKind(StrEnum):
+    answer = "answer"  # a question answered from the briefing
+    not_covered = "not_covered"  # an honest "the briefing does not cover this"
+    listing = "listing"  # a topic, the timeline, quotes, sources, the brief
+    card = "card"  # one entity
+    help = "help"
+    error = "error"  # bad input: shown only to the person who asked
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    article: str
+    headline: str
+    quote: str
+
+
+class Item(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    text: str
+    # The certainty label a reader sees ("Confirmed fact", "Analysis" …), if the item has one.
+    certainty: str | None = None
+    citations: tuple[Citation, ...] = ()
+    score: float | None = None
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    command: str
+    kind: ReplyKind
+    title: str
+    description: str | None = None
+    items: tuple[Item, ...] = ()
+    # Commands worth trying next ("/topic Sanctions and the UN", "/who Dmitry Peskov").
+    suggestions: tuple[str, ...] = ()
+    # Shown only to the person who asked (errors, refusals).
+    ephemeral: bool = False
+    footer: str | None = None
+
+
+class Choice(BaseModel):
+    """An autocomplete choice: what the user sees, and what is sent back."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    value: str

@@ -1,0 +1,78 @@
+"""`briefbot ask`, `console` and `run` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import RunBot
+
+CONTRACT_KEYS = {"query", "answered", "results", "suggestions"}
+RESULT_KEYS = {"id", "text", "sources", "score"}
+
+
+def test_ask_json_follows_the_contract(run_bot: RunBot) -> None:
+    proc = run_bot("ask", "--json", "who is Leif-Eric Easley")
+    assert proc.returncode == 0, proc.stderr
+    answer = json.loads(proc.stdout)
+    assert set(answer) == CONTRACT_KEYS
+    assert answer["query"] == "who is Leif-Eric Easley"
+    assert answer["answered"] is True
+    for result in answer["results"]:
+        assert set(result) == RESULT_KEYS
+        assert isinstance(result["score"], float)
+        assert result["sources"] and all(set(s) == {"article", "quote"} for s in result["sources"])
+    assert "easley" in answer["results"][0]["text"].lower()
+    scores = [r["score"] for r in answer["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_batch_prints_one_json_object_per_line_in_order(run_bot: RunBot) -> None:
+    questions = ["where was kim's train spotted", "what's the recipe for kimchi", "", "crabmeat dumplings"]
+    proc = run_bot("ask", "--json", "--batch", "-", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(questions)
+    answers = [json.loads(line) for line in lines]
+    assert [a["query"] for a in answers] == questions
+    assert [a["answered"] for a in answers] == [True, False, False, True]
+    assert all(set(a) == CONTRACT_KEYS for a in answers)
+    assert answers[1]["results"] == [] and answers[1]["suggestions"]
+
+
+def test_ask_text_shows_sources_and_certainty(run_bot: RunBot) -> None:
+    proc = run_bot("ask", "what did peskov say about washington")
+    assert proc.returncode == 0, proc.stderr
+    assert "source: [a4]" in proc.stdout
+    assert "[Claim by a named party: Dmitry Peskov]" in proc.stdout
+
+
+def test_ask_without_a_question_explains_usage(run_bot: RunBot) -> None:
+    proc = run_bot("ask")
+    assert proc.returncode == 2
+    assert "give a question" in proc.stderr
+
+
+def test_console_answers_the_same_as_the_cli(run_bot: RunBot) -> None:
+    question = "where did kim and putin meet"
+    cli = json.loads(run_bot("ask", "--json", question).stdout)
+    console = run_bot("console", stdin=f"/ask {question}\n/quit\n")
+    assert console.returncode == 0, console.stderr
+    top = cli["results"][0]
+    assert " ".join(top["text"].split())[:60] in " ".join(console.stdout.split())
+    assert f"[{top['sources'][0]['article']}]" in console.stdout
+
+
+def test_console_speaks_the_discord_commands(run_bot: RunBot) -> None:
+    proc = run_bot("console", stdin="/who Jo Chun Yong\n/topic sanctions\n/help\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Jo Chun" in proc.stdout
+    assert "Sanctions and the UN" in proc.stdout
+    assert "/timeline" in proc.stdout
+
+
+def test_run_without_a_token_starts_the_console_and_says_how_to_connect(run_bot: RunBot) -> None:
+    proc = run_bot("run", stdin="/sources\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "DISCORD_TOKEN" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert "[a0]" in proc.stdout
