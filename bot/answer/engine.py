@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -9,8 +10,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.answer.index import Index
-from bot.answer.query import Query, understand
-from bot.answer.tokens import fold
+from bot.answer.query import Query, Word, understand
+from bot.answer.tokens import STOPWORDS, fold, stem, words
 from bot.briefing.models import Briefing, Certainty, Snippet
 
 # A question is answered only when the briefing knows most of what it asks about (by idf mass):
@@ -22,13 +23,27 @@ MIN_SCORE = 2.0
 ENTITY_BOOST = 0.6
 TITLE_ENTITY_BOOST = 0.6
 SPEAKER_BOOST = 1.5
+# "How do I make …", "how to install …": advice, which a news briefing never gives.
+_HOW_TO = re.compile(r"\s*how (?:do|can|should|could|would) (?:i|we|you|one)\b|\s*how to\b")
+# "Who is/was …" asks for the person holding a role: the answer must name that role.
+_IDENTITY = re.compile(r"\s*who(?:'s| is| was| are| were)\b")
+# Snippets re-ranked by phrase matches, and the bonus per adjacent pair of question words found
+# adjacent in a snippet's title or text ("foreign minister" beats "deputy ... minister").
+RERANK = 10
+PHRASE_BONUS = 2.0
 _NUMBER = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|second)\b")
+
+
+# ... and the best snippet itself must speak of most of it: "when is the *next* Kim-Putin summit"
+# shares "Kim", "Putin" and "summit" with many snippets, but none speaks of a next one.
+MIN_SUPPORT = 0.45
 
 
 @dataclass(frozen=True)
 class Hit:
     snippet: Snippet
     score: float
+    position: int
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,7 @@ class Engine:
     def __init__(self, briefing: Briefing) -> None:
         self.briefing = briefing
         self.index = Index(briefing)
+        self._biases: dict[str, np.ndarray] = {}
         self._topic_choices = {f"/topic {t.title}": fold(" ".join((t.title, *t.keywords))) for t in briefing.topics}
         self._people = {f"/who {e.name}": fold(" ".join(e.spellings)) for e in briefing.entities if e.kind == "person"}
 
@@ -52,6 +68,9 @@ class Engine:
         text = question.strip()
         if not text:
             return Answer(question, False, (), self.suggest(""), "Ask a question about the summit.")
+        if _HOW_TO.match(text.lower()):
+            advice = "Not covered by this briefing: it reports on the summit and gives no how-to advice."
+            return Answer(question, False, (), self.suggest(text), advice)
         query = understand(self.index, text)
         if not query.content:
             return Answer(
@@ -86,29 +105,80 @@ class Engine:
     def _rank(self, query: Query, limit: int) -> tuple[Hit, ...]:
         scores = self.scores(query)
         if "why" in query.intents:
-            scores *= self._analysis_bias
-        count = min(limit, self.index.n)
+            scores *= self._bias("why")
+        if "count" in query.intents:
+            scores *= self._bias("count")
+        if "where" in query.intents:
+            scores *= self._bias("where")
+        count = min(max(limit, RERANK), self.index.n)
         if count == 0:
             return ()
         top = np.argpartition(-scores, count - 1)[:count]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return tuple(Hit(self.index.snippets[i], float(scores[i])) for i in top if scores[i] > 0)
+        pairs = query.pairs
+        ranked = sorted(
+            ((float(scores[i]) + self._phrase_bonus(int(i), pairs), int(i)) for i in top if scores[i] > 0),
+            key=lambda pair: -pair[0],
+        )
+        return tuple(Hit(self.index.snippets[i], score, i) for score, i in ranked[:limit])
 
-    @property
-    def _analysis_bias(self) -> np.ndarray:
-        if not hasattr(self, "_bias"):
-            reasons = {Certainty.analysis, Certainty.speculation}
-            self._bias = np.array([1.15 if s.certainty in reasons else 1.0 for s in self.index.snippets], np.float32)
-        return self._bias
+    def _phrase_bonus(self, doc: int, pairs: set[tuple[str, str]]) -> float:
+        if not pairs:
+            return 0.0
+        snippet = self.index.snippets[doc]
+        stems = [stem(w) for w in words(f"{snippet.title} . {snippet.text}") if w not in STOPWORDS]
+        return PHRASE_BONUS * len(pairs & set(itertools.pairwise(stems)))
+
+    def speaks_of(self, word: Word, hit: Hit) -> bool:
+        return bool(word.entity_id and self.index.tagged(hit.position, word.entity_id)) or any(
+            self.index.contains(hit.position, term) for term in word.stems
+        )
+
+    def support(self, query: Query, hit: Hit) -> float:
+        """The share of the question's information (idf mass) that this snippet speaks of."""
+        total = sum(w.weight for w in query.content)
+        if not total:
+            return 0.0
+        return sum(w.weight for w in query.content if self.speaks_of(w, hit)) / total
+
+    def _bias(self, intent: str) -> np.ndarray:
+        """Per-snippet score factors for an intent, computed once: why → analysis, how many → a
+        figure in the text, where → a place that few snippets name (not Russia or North Korea)."""
+        if intent not in self._biases:
+            snippets = self.index.snippets
+            if intent == "why":
+                reasons = {Certainty.analysis, Certainty.speculation}
+                factors = [1.15 if s.certainty in reasons else 1.0 for s in snippets]
+            elif intent == "count":
+                factors = [1.3 if _NUMBER.search(s.text.lower()) else 1.0 for s in snippets]
+            else:
+                places = {
+                    e.id
+                    for e in self.briefing.entities
+                    if e.kind == "place" and len(self.index.entity_docs.get(e.id, ())) < 0.2 * max(1, self.index.n)
+                }
+                factors = [1.15 if places & set(s.entities) else 1.0 for s in snippets]
+            self._biases[intent] = np.array(factors, dtype=np.float32)
+        return self._biases[intent]
 
     def _refusal(self, query: Query, hits: tuple[Hit, ...]) -> str | None:
-        if not hits or query.coverage < MIN_COVERAGE or hits[0].score < MIN_SCORE:
+        numbers = [w for w in query.unknown if w.isdigit()]
+        if numbers:
+            # A year or figure the articles never mention is a question about something else.
+            return f"Not covered by this briefing: the articles never mention {_quoted(numbers)}."
+        weak = not hits or hits[0].score < MIN_SCORE or self.support(query, hits[0]) < MIN_SUPPORT
+        if weak or query.coverage < MIN_COVERAGE:
             unknown = query.unknown
             if unknown:
                 return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
             return "Not covered by this briefing."
         if "count" in query.intents and not _NUMBER.search(hits[0].snippet.text.lower()):
             return "Not covered by this briefing: the articles give no figure for that."
+        subject = [w for w in query.content if w.names_the_subject]
+        if _IDENTITY.match(query.text.lower()) and len(subject) <= 2:
+            # "Who is South Korea's president": the answer must speak of the role asked about.
+            missing = [w.text for w in subject if not self.speaks_of(w, hits[0])]
+            if missing:
+                return f"Not covered by this briefing: it names no one as {_quoted(missing)}."
         return None
 
     def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:

@@ -97,6 +97,22 @@ class Index:
         self.speaker_docs = {k: np.array(v, dtype=np.int32) for k, v in spoken.items()}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
+    def contains(self, doc: int, term: str) -> bool:
+        """Whether snippet number `doc` has `term` in any field (postings are sorted by doc)."""
+        posting = self.postings.get(term)
+        if posting is None:
+            return False
+        ids = posting[0]
+        at = int(np.searchsorted(ids, doc))
+        return at < len(ids) and int(ids[at]) == doc
+
+    def tagged(self, doc: int, entity_id: str) -> bool:
+        ids = self.entity_docs.get(entity_id)
+        if ids is None:
+            return False
+        at = int(np.searchsorted(ids, doc))
+        return at < len(ids) and int(ids[at]) == doc
+
     def idf_of(self, df: int) -> float:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -9,18 +10,26 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answer.index import Index, Spelling, initial
-from bot.answer.tokens import QUESTION_WORDS, STOPWORDS, stem, words
+from bot.answer.tokens import FRAMING, QUESTION_WORDS, STOPWORDS, stem, words
 
 _QUOTE_WORDS = frozenset({"say", "said", "says", "quote", "quoted", "quotes", "statement", "remarks", "comment"})
-_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b")
+_COUNT = re.compile(r"\bhow (many|much|long|far)\b|\bnumber of\b")
 _WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|time|month|year)\b")
 
 
 def max_edits(word: str) -> int:
-    """Typo tolerance grows with the word: none for short words, where a typo makes another word."""
+    """Typo tolerance for names: it grows with the word, none for short ones."""
     if len(word) <= 3:
         return 0
     return 1 if len(word) <= 7 else 2
+
+
+def max_word_edits(word: str) -> int:
+    """Typo tolerance for other words: stricter, since one edit turns many short English words into
+    another word of the briefing ("prime" → "price", "scores" → "stores")."""
+    if len(word) <= 5:
+        return 0
+    return 1 if len(word) <= 8 else 2
 
 
 @dataclass(frozen=True)
@@ -38,10 +47,19 @@ class Word:
     text: str
     how: str  # "word", "synonym", "typo", "entity" or "unknown"
     weight: float  # its rarity (idf): how much it says about what is asked
+    # The index terms whose presence in a snippet counts as the snippet speaking of this word.
+    stems: tuple[str, ...] = ()
+    entity_id: str | None = None
+    framing: bool = False
 
     @property
     def known(self) -> bool:
         return self.how != "unknown"
+
+    @property
+    def names_the_subject(self) -> bool:
+        """Neither an entity nor a framing word: what a who-question's answer must speak of."""
+        return self.entity_id is None and not self.framing
 
 
 @dataclass
@@ -61,6 +79,12 @@ class Query:
         return sum(w.weight for w in self.content if w.known) / total if total else 0.0
 
     @property
+    def pairs(self) -> set[tuple[str, str]]:
+        """Adjacent meaningful words of the question, as stems: phrases a good answer may share."""
+        stems = [stem(w) for w in self.words if w not in STOPWORDS and w not in QUESTION_WORDS]
+        return set(itertools.pairwise(stems))
+
+    @property
     def unknown(self) -> list[str]:
         return [w.text for w in self.content if not w.known]
 
@@ -71,11 +95,16 @@ def understand(index: Index, text: str) -> Query:
     query.entities = _entities(index, text, query.words)
     covered = {i for m in query.entities for i in range(m.start, m.end)}
     for mention in query.entities:
-        for word in query.words[mention.start : mention.end]:
-            if word not in STOPWORDS:
-                query.terms.append((stem(word), 1.0))
+        name = [w for w in query.words[mention.start : mention.end] if w not in STOPWORDS]
+        query.terms.extend((stem(word), 1.0) for word in name)
         query.content.append(
-            Word(" ".join(query.words[mention.start : mention.end]), "entity", _entity_weight(index, mention))
+            Word(
+                " ".join(query.words[mention.start : mention.end]),
+                "entity",
+                index.entity_idf(mention.entity_id),
+                stems=tuple(stem(word) for word in name),
+                entity_id=mention.entity_id,
+            )
         )
 
     rest = [w for i, w in enumerate(query.words) if i not in covered]
@@ -85,8 +114,9 @@ def understand(index: Index, text: str) -> Query:
     # Two-word synonyms first ("north korea", "food aid").
     for i in range(len(content) - 1):
         phrase = f"{content[i]} {content[i + 1]}"
-        if phrase in index.synonyms and _add_synonyms(index, query, phrase, 0.8):
-            query.content.append(Word(phrase, "synonym", _phrase_weight(index, phrase)))
+        stems = _add_synonyms(index, query, phrase, 0.8) if phrase in index.synonyms else ()
+        if stems:
+            query.content.append(Word(phrase, "synonym", _phrase_weight(index, phrase), stems))
             used.update((i, i + 1))
     for i, word in enumerate(content):
         if i not in used:
@@ -106,10 +136,6 @@ def _intents(text: str, tokens: list[str]) -> set[str]:
     return intents
 
 
-def _entity_weight(index: Index, mention: EntityMention) -> float:
-    return index.entity_idf(mention.entity_id)
-
-
 def _entities(index: Index, text: str, tokens: list[str]) -> list[EntityMention]:
     """Longest spellings first; fuzzy only with the first letter right (typos rarely hit it)."""
     found: list[EntityMention] = []
@@ -121,14 +147,15 @@ def _entities(index: Index, text: str, tokens: list[str]) -> list[EntityMention]
                 continue
             best: tuple[int, Spelling] | None = None
             for spelling in index.spellings[length].get(initial(tokens[start]), ()):
-                edits = _span_edits(tokens[start : start + length], spelling.words)
+                edits = _span_edits(index, tokens[start : start + length], spelling.words)
                 if edits is not None and (best is None or edits < best[0]):
                     best = (edits, spelling)
             if best is None:
                 continue
             edits, spelling = best
-            if length == 1 and tokens[start] in STOPWORDS and not _written_as_name(text, spelling):
-                continue  # "us" is a pronoun unless written "US"
+            after_the = start > 0 and tokens[start - 1] == "the"
+            if length == 1 and tokens[start] in STOPWORDS and not after_the and not _written_as_name(text, spelling):
+                continue  # "us" is a pronoun unless written "US" or "the us"
             found.append(EntityMention(spelling.entity.id, start, start + length, edits))
             taken.update(span)
     return sorted(found, key=lambda m: m.start)
@@ -139,12 +166,13 @@ def _written_as_name(text: str, spelling: Spelling) -> bool:
     return any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) for name in names)
 
 
-def _span_edits(query_words: list[str], name_words: tuple[str, ...]) -> int | None:
+def _span_edits(index: Index, query_words: list[str], name_words: tuple[str, ...]) -> int | None:
     total = 0
     for got, want in zip(query_words, name_words, strict=True):
         if got == want:
             continue
-        if initial(got) != initial(want):
+        # A real word of the briefing is not a typo of a name: "minister" is not "Ministry".
+        if initial(got) != initial(want) or got in index.word_stem or got in STOPWORDS:
             return None
         distance = OSA.distance(got, want, score_cutoff=max_edits(want))
         if distance > max_edits(want) or distance > max_edits(got):
@@ -160,15 +188,16 @@ def _expand_question_words(index: Index, query: Query, tokens: list[str]) -> Non
             _add_synonyms(index, query, word, 0.3)
 
 
-def _add_synonyms(index: Index, query: Query, phrase: str, weight: float) -> bool:
-    added = False
+def _add_synonyms(index: Index, query: Query, phrase: str, weight: float) -> tuple[str, ...]:
+    """Search the synonyms of `phrase` too; returns the index terms added."""
+    added: list[str] = []
     for other in index.synonyms.get(phrase, ()):
         for word in other:
             term = stem(word)
             if term in index.postings and word not in STOPWORDS:
                 query.terms.append((term, weight / len(other)))
-                added = True
-    return added
+                added.append(term)
+    return tuple(added)
 
 
 def _phrase_weight(index: Index, phrase: str) -> float:
@@ -176,30 +205,41 @@ def _phrase_weight(index: Index, phrase: str) -> float:
     return max((index.idf(s) for s in stems), default=index.max_idf)
 
 
+# A framing word weighs this much of its rarity in coverage and support.
+FRAMING_WEIGHT = 0.2
+
+
 def _word(index: Index, query: Query, word: str) -> Word:
+    found = _lookup(index, query, word)
+    if word in FRAMING:
+        return Word(
+            found.text, found.how if found.known else "framing", found.weight * FRAMING_WEIGHT, found.stems, None, True
+        )
+    return found
+
+
+def _lookup(index: Index, query: Query, word: str) -> Word:
     term = stem(word)
     if term in index.postings:
         query.terms.append((term, 1.0))
-        _add_synonyms(index, query, word, 0.5)
-        return Word(word, "word", index.idf(term))
-    if _add_synonyms(index, query, word, 0.8):
-        return Word(word, "synonym", _phrase_weight(index, word))
+        return Word(word, "word", index.idf(term), (term, *_add_synonyms(index, query, word, 0.5)))
+    stems = _add_synonyms(index, query, word, 0.8)
+    if stems:
+        return Word(word, "synonym", _phrase_weight(index, word), stems)
     corrected = _correct(index, word)
     if corrected is not None:
         fixed = stem(corrected)
-        query.terms.append((fixed, 0.8))
-        return Word(word, "typo", index.idf(fixed))
+        query.terms.append((fixed, 1.0))
+        return Word(word, "typo", index.idf(fixed), (fixed,))
     return Word(word, "unknown", index.max_idf)
 
 
 def _correct(index: Index, word: str) -> str | None:
-    limit = max_edits(word)
+    limit = max_word_edits(word)
     if limit == 0 or word.isdigit():
         return None
     candidates = index.vocabulary_by_initial.get(initial(word), ())
     match = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
     if match is None:
         return None
-    choice = str(match[0])
-    # The correction must be as tolerant of the vocabulary word as of the typo.
-    return choice if OSA.distance(word, choice) <= max_edits(choice) else None
+    return str(match[0])

@@ -57,3 +57,17 @@ STOPWORDS = frozenset(
     yes well ok okay there's it's isn't wasn't aren't weren't don't doesn't didn't won't can't
     """.split()
 )
+
+# Words that frame a question rather than name its subject ("what is Kozlov's *job*", "how did
+# Seoul *react*"). They still rank, but an answer need not contain them and the briefing need
+# not know them.
+FRAMING = frozenset(
+    """
+    job jobs role roles position title titles head heads heading work works working
+    react reacted reacting reaction reactions respond responded response responses view views
+    stance opinion opinions feel feels felt hope hoped hopes expect expected expecting
+    name named names called call calls colour color colours colors describe described
+    involved part parts type types reason reasons purpose point points week weeks considered consider
+    hold holds held holding time times
+    """.split()
+)
