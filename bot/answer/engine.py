@@ -31,7 +31,10 @@ _IDENTITY = re.compile(r"\s*who(?:'s| is| was| are| were)\b")
 # adjacent in a snippet's title or text ("foreign minister" beats "deputy ... minister").
 RERANK = 10
 PHRASE_BONUS = 2.0
-_NUMBER = re.compile(r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|second)\b")
+_NUMBER = re.compile(
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
+    r"|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+)
 
 
 # ... and the best snippet itself must speak of most of it: "when is the *next* Kim-Putin summit"
@@ -108,8 +111,9 @@ class Engine:
             scores *= self._bias("why")
         if "count" in query.intents:
             scores *= self._bias("count")
-        if "where" in query.intents:
-            scores *= self._bias("where")
+        for intent in ("where", "who"):
+            if intent in query.intents:
+                scores *= self._bias(intent)
         count = min(max(limit, RERANK), self.index.n)
         if count == 0:
             return ()
@@ -142,7 +146,7 @@ class Engine:
 
     def _bias(self, intent: str) -> np.ndarray:
         """Per-snippet score factors for an intent, computed once: why → analysis, how many → a
-        figure in the text, where → a place that few snippets name (not Russia or North Korea)."""
+        figure in the text, where / who → a place / person that few snippets name (not Russia, not Kim)."""
         if intent not in self._biases:
             snippets = self.index.snippets
             if intent == "why":
@@ -151,12 +155,13 @@ class Engine:
             elif intent == "count":
                 factors = [1.3 if _NUMBER.search(s.text.lower()) else 1.0 for s in snippets]
             else:
-                places = {
+                kind = "place" if intent == "where" else "person"
+                specific = {
                     e.id
                     for e in self.briefing.entities
-                    if e.kind == "place" and len(self.index.entity_docs.get(e.id, ())) < 0.2 * max(1, self.index.n)
+                    if e.kind == kind and len(self.index.entity_docs.get(e.id, ())) < 0.2 * max(1, self.index.n)
                 }
-                factors = [1.15 if places & set(s.entities) else 1.0 for s in snippets]
+                factors = [1.15 if specific & set(s.entities) else 1.0 for s in snippets]
             self._biases[intent] = np.array(factors, dtype=np.float32)
         return self._biases[intent]
 

@@ -10,10 +10,12 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.answer.index import Index, Spelling, initial
-from bot.answer.tokens import FRAMING, QUESTION_WORDS, STOPWORDS, stem, words
+from bot.answer.tokens import QUESTION_WORDS, STOPWORDS, is_framing, stem, words
 
 _QUOTE_WORDS = frozenset({"say", "said", "says", "quote", "quoted", "quotes", "statement", "remarks", "comment"})
-_COUNT = re.compile(r"\bhow (many|much|long|far)\b|\bnumber of\b")
+# A question that opens by asking for a measure ("how far is …"), not one asking whether a measure
+# was given ("did Seoul say how far the missile flew").
+_COUNT = re.compile(r"\s*(?:and |so )?how (many|much|long|far|big|large|old|tall|high|heavy|often)\b|.*\bnumber of\b")
 _WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|time|month|year)\b")
 
 
@@ -129,7 +131,7 @@ def _intents(text: str, tokens: list[str]) -> set[str]:
     intents: set[str] = {w for w in ("who", "where", "why") if w in tokens}
     if _WHEN.search(lowered):
         intents.add("when")
-    if _COUNT.search(lowered):
+    if _COUNT.match(lowered):
         intents.add("count")
     if _QUOTE_WORDS & set(tokens) or "according to" in lowered:
         intents.add("quote")
@@ -207,11 +209,14 @@ def _phrase_weight(index: Index, phrase: str) -> float:
 
 # A framing word weighs this much of its rarity in coverage and support.
 FRAMING_WEIGHT = 0.2
+UNKNOWN_WEIGHT = 2.5
+UNKNOWN_ADVERB_WEIGHT = 1.0
+_FILLER = sorted(QUESTION_WORDS | {w for w in STOPWORDS if len(w) >= 4})
 
 
 def _word(index: Index, query: Query, word: str) -> Word:
     found = _lookup(index, query, word)
-    if word in FRAMING:
+    if is_framing(word):
         return Word(
             found.text, found.how if found.known else "framing", found.weight * FRAMING_WEIGHT, found.stems, None, True
         )
@@ -231,15 +236,51 @@ def _lookup(index: Index, query: Query, word: str) -> Word:
         fixed = stem(corrected)
         query.terms.append((fixed, 1.0))
         return Word(word, "typo", index.idf(fixed), (fixed,))
-    return Word(word, "unknown", index.max_idf)
+    if _filler_typo(word):
+        return Word(word, "framing", 0.0, (), None, True)
+    # A word the briefing never uses. Ordinary words ("true", "chosen") are common in questions
+    # that the briefing answers, so an unknown word weighs like a moderately rare one, an adverb
+    # less; whether the best snippet supports the rest of the question decides.
+    return Word(word, "unknown", UNKNOWN_ADVERB_WEIGHT if word.endswith("ly") else UNKNOWN_WEIGHT)
+
+
+def _filler_typo(word: str) -> bool:
+    """'wher', 'abuot': a typo of a question or filler word, which then carries no meaning."""
+    if len(word) < 4:
+        return False
+    # A letter dropped, added or swapped; not changed, which would turn "tall" into "talk".
+    return any(_is_swap(word, f) or _is_indel(word, f) for f in _FILLER if abs(len(f) - len(word)) <= 1)
 
 
 def _correct(index: Index, word: str) -> str | None:
-    limit = max_word_edits(word)
-    if limit == 0 or word.isdigit():
+    if word.isdigit() or len(word) < 4:
         return None
+    limit = max_word_edits(word)
+    if limit == 0:
+        # Short words: only two swapped letters ("trian"), the commonest typo that makes no other word.
+        swaps = [c for c in index.vocabulary_by_initial.get(initial(word), ()) if _is_swap(word, c)]
+        return swaps[0] if swaps else None
     candidates = index.vocabulary_by_initial.get(initial(word), ())
     match = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
     if match is None:
         return None
     return str(match[0])
+
+
+def _is_swap(word: str, candidate: str) -> bool:
+    if len(word) != len(candidate) or word == candidate:
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(word, candidate, strict=True)) if a != b]
+    return (
+        len(diff) == 2
+        and diff[1] == diff[0] + 1
+        and word[diff[0]] == candidate[diff[1]]
+        and word[diff[1]] == candidate[diff[0]]
+    )
+
+
+def _is_indel(word: str, candidate: str) -> bool:
+    if abs(len(word) - len(candidate)) != 1:
+        return False
+    short, long = sorted((word, candidate), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -65,9 +65,15 @@ FRAMING = frozenset(
     """
     job jobs role roles position title titles head heads heading work works working
     react reacted reacting reaction reactions respond responded response responses view views
-    stance opinion opinions feel feels felt hope hoped hopes expect expected expecting
+    stance opinion opinions feel feels felt expect expected expecting
     name named names called call calls colour color colours colors describe described
     involved part parts type types reason reasons purpose point points week weeks considered consider
-    hold holds held holding time times
+    hold holds held holding time times true truth false fact facts article articles source sources
     """.split()
 )
+
+FRAMING_STEMS = frozenset(stem(word) for word in FRAMING)
+
+
+def is_framing(word: str) -> bool:
+    return word in FRAMING or stem(word) in FRAMING_STEMS
