@@ -31,6 +31,7 @@ _IDENTITY = re.compile(r"\s*who(?:'s| is| was| are| were)\b")
 # adjacent in a snippet's title or text ("foreign minister" beats "deputy ... minister").
 RERANK = 10
 PHRASE_BONUS = 2.0
+PAIR_CACHE = 20_000
 _NUMBER = re.compile(
     r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
     r"|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
@@ -64,6 +65,7 @@ class Engine:
         self.briefing = briefing
         self.index = Index(briefing)
         self._biases: dict[str, np.ndarray] = {}
+        self._pair_cache: dict[int, frozenset[tuple[str, str]]] = {}
         self._topic_choices = {f"/topic {t.title}": fold(" ".join((t.title, *t.keywords))) for t in briefing.topics}
         self._people = {f"/who {e.name}": fold(" ".join(e.spellings)) for e in briefing.entities if e.kind == "person"}
 
@@ -128,9 +130,20 @@ class Engine:
     def _phrase_bonus(self, doc: int, pairs: set[tuple[str, str]]) -> float:
         if not pairs:
             return 0.0
-        snippet = self.index.snippets[doc]
-        stems = [stem(w) for w in words(f"{snippet.title} . {snippet.text}") if w not in STOPWORDS]
-        return PHRASE_BONUS * len(pairs & set(itertools.pairwise(stems)))
+        return PHRASE_BONUS * len(pairs & self._pairs(doc))
+
+    def _pairs(self, doc: int) -> frozenset[tuple[str, str]]:
+        """Adjacent meaningful words of a snippet's title and text; kept for the snippets asked about
+        (all of them for the shipped briefing, the busiest ones for a very large one)."""
+        pairs = self._pair_cache.get(doc)
+        if pairs is None:
+            snippet = self.index.snippets[doc]
+            stems = [stem(w) for w in words(f"{snippet.title} . {snippet.text}") if w not in STOPWORDS]
+            pairs = frozenset(itertools.pairwise(stems))
+            if len(self._pair_cache) >= PAIR_CACHE:
+                self._pair_cache.pop(next(iter(self._pair_cache)))
+            self._pair_cache[doc] = pairs
+        return pairs
 
     def speaks_of(self, word: Word, hit: Hit) -> bool:
         return bool(word.entity_id and self.index.tagged(hit.position, word.entity_id)) or any(

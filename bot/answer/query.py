@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -245,11 +246,28 @@ def _lookup(index: Index, query: Query, word: str) -> Word:
 
 
 def _filler_typo(word: str) -> bool:
-    """'wher', 'abuot': a typo of a question or filler word, which then carries no meaning."""
+    """'wher', 'abuot': a typo of a question or filler word, which then carries no meaning.
+    A letter dropped, added or swapped; not changed, which would turn "tall" into "talk"."""
     if len(word) < 4:
         return False
-    # A letter dropped, added or swapped; not changed, which would turn "tall" into "talk".
-    return any(_is_swap(word, f) or _is_indel(word, f) for f in _FILLER if abs(len(f) - len(word)) <= 1)
+    fillers, shortened, swapped = _filler_variants()
+    return word in shortened or word in swapped or any(drop in fillers for drop in _deletions(word))
+
+
+@cache
+def _filler_variants() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    fillers = frozenset(_FILLER)
+    shortened = frozenset(d for f in fillers for d in _deletions(f))
+    swapped = frozenset(v for f in fillers for v in _swaps(f))
+    return fillers, shortened, swapped
+
+
+def _deletions(word: str) -> list[str]:
+    return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _swaps(word: str) -> list[str]:
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
 def _correct(index: Index, word: str) -> str | None:
@@ -258,29 +276,9 @@ def _correct(index: Index, word: str) -> str | None:
     limit = max_word_edits(word)
     if limit == 0:
         # Short words: only two swapped letters ("trian"), the commonest typo that makes no other word.
-        swaps = [c for c in index.vocabulary_by_initial.get(initial(word), ()) if _is_swap(word, c)]
-        return swaps[0] if swaps else None
+        return next((v for v in _swaps(word) if v in index.word_stem and v not in STOPWORDS), None)
     candidates = index.vocabulary_by_initial.get(initial(word), ())
     match = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
     if match is None:
         return None
     return str(match[0])
-
-
-def _is_swap(word: str, candidate: str) -> bool:
-    if len(word) != len(candidate) or word == candidate:
-        return False
-    diff = [i for i, (a, b) in enumerate(zip(word, candidate, strict=True)) if a != b]
-    return (
-        len(diff) == 2
-        and diff[1] == diff[0] + 1
-        and word[diff[0]] == candidate[diff[1]]
-        and word[diff[1]] == candidate[diff[0]]
-    )
-
-
-def _is_indel(word: str, candidate: str) -> bool:
-    if abs(len(word) - len(candidate)) != 1:
-        return False
-    short, long = sorted((word, candidate), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
