@@ -59,11 +59,9 @@ class Router:
         name = command.strip().lstrip("/").lower()
         handler = self._handlers.get(name)
         if handler is None:
-            return self._error(
-                name or "help",
-                f"There is no command “{name}”.",
-                tuple(f"/{c.name}" for c in COMMANDS if fuzz.ratio(c.name, name) >= 60) or ("/help",),
-            )
+            tail = f" {argument.strip()}" if argument.strip() else ""
+            near = tuple(f"/{c.name}{tail}" for c in COMMANDS if fuzz.ratio(c.name, name) >= 60)
+            return self._error(name or "help", f"There is no command “{name}”.", near or ("/help",))
         return handler(argument.strip())
 
     def handle_line(self, line: str) -> Reply:

@@ -91,7 +91,7 @@ def test_sources_lists_the_five_articles(router: Router) -> None:
 def test_unknown_command_suggests_the_nearest(router: Router) -> None:
     reply = router.handle("tpic", "arms")
     assert reply.kind is ReplyKind.error
-    assert "/topic" in reply.suggestions
+    assert "/topic arms" in reply.suggestions
 
 
 def test_console_lines_accept_slash_commands_and_bare_questions(router: Router) -> None:

@@ -1,15 +1,16 @@
 """The search index, built once per briefing: weighted terms per snippet, entities and vocabulary.
 
-Scores are BM25F: each snippet's fields (title, text, search terms, entity names and roles, topic,
-cited quotes) add their term counts with a field weight before BM25's saturation, so a word in a
-title counts more than the same word in a quote. Postings are numpy arrays, so a query costs a few
-vector additions even with 100,000 snippets.
+Scores are BM25F: each snippet's fields (title, text, search terms, entity names, topic, cited
+quotes) add their term counts with a field weight before BM25's saturation, so a word in a title
+counts more than the same word in a quote. Postings are one CSR structure of numpy arrays, so a
+query costs a few vector additions even with 100,000 snippets.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,16 +50,10 @@ class Index:
 
         self._entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
         self._topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
-        fields = [self._fields(s) for s in self.snippets]
-        self.postings, self.df = self._postings(fields)
-        self.max_idf = self.idf_of(0)
-
         # Surface words seen anywhere in the index, for typo correction, with their stems.
         self.word_stem: dict[str, str] = {}
-        for doc in fields:
-            for tokens in doc.values():
-                for word in tokens:
-                    self.word_stem.setdefault(word, stem(word))
+        self.postings = self._postings()
+        self.max_idf = self.idf_of(0)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem):
             if word not in STOPWORDS and not word.isdigit():
@@ -117,7 +112,7 @@ class Index:
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 
     def idf(self, term: str) -> float:
-        return self.idf_of(self.df.get(term, 0))
+        return self.idf_of(self.postings.df(term))
 
     def entity_idf(self, entity_id: str) -> float:
         docs = self.entity_docs.get(entity_id)
@@ -135,35 +130,64 @@ class Index:
             "quotes": [w for c in snippet.sources for w in words(c.quote)],
         }
 
-    def _postings(
-        self, fields: list[dict[str, list[str]]]
-    ) -> tuple[dict[str, tuple[IntArray, FloatArray]], Counter[str]]:
-        weighted: list[dict[str, float]] = []
-        lengths: list[float] = []
-        for doc in fields:
-            counts: dict[str, float] = defaultdict(float)
+    def _postings(self) -> Postings:
+        # One (snippet, term, weighted count) row per distinct term of a snippet, in snippet order.
+        term_ids: dict[str, int] = {}
+        docs, terms, counts, lengths = array("i"), array("i"), array("f"), array("f")
+        for doc, snippet in enumerate(self.snippets):
+            tf: dict[int, float] = defaultdict(float)
             length = 0.0
-            for name, tokens in doc.items():
+            for name, tokens in self._fields(snippet).items():
                 weight = FIELD_WEIGHTS[name]
                 for word in tokens:
+                    term = self.word_stem.get(word)
+                    if term is None:
+                        term = self.word_stem[word] = stem(word)
                     if word not in STOPWORDS:
-                        counts[stem(word)] += weight
+                        tf[term_ids.setdefault(term, len(term_ids))] += weight
                         length += weight
-            weighted.append(counts)
+            docs.extend([doc] * len(tf))
+            terms.extend(tf.keys())
+            counts.extend(tf.values())
             lengths.append(length)
-        average = sum(lengths) / len(lengths) if lengths else 1.0
-        df: Counter[str] = Counter()
-        for counts in weighted:
-            df.update(counts.keys())
-        rows: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, counts in enumerate(weighted):
-            norm = K1 * (1 - B + B * lengths[i] / average)
-            for term, tf in counts.items():
-                rows[term].append((i, tf * (K1 + 1) / (tf + norm)))
-        postings = {}
-        for term, row in rows.items():
-            idf = self.idf_of(df[term])
-            ids = np.fromiter((i for i, _ in row), dtype=np.int32, count=len(row))
-            weights = np.fromiter((w * idf for _, w in row), dtype=np.float32, count=len(row))
-            postings[term] = (ids, weights)
-        return postings, df
+        doc_col = np.frombuffer(docs, dtype=np.int32)
+        term_col = np.frombuffer(terms, dtype=np.int32)
+        tf_col = np.frombuffer(counts, dtype=np.float32)
+        length_col = np.frombuffer(lengths, dtype=np.float32)
+        df = np.bincount(term_col, minlength=len(term_ids)).astype(np.int32)
+        average = float(length_col.mean()) if len(length_col) else 1.0
+        norm = K1 * (1 - B + B * length_col / average)
+        idf = np.log1p((self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
+        weights = (tf_col * (K1 + 1) / (tf_col + norm[doc_col]) * idf[term_col]).astype(np.float32)
+        # Grouped by term; a stable sort keeps each term's snippets in ascending order.
+        order = np.argsort(term_col, kind="stable")
+        start = np.zeros(len(term_ids) + 1, dtype=np.int64)
+        np.cumsum(df, out=start[1:])
+        return Postings(term_ids, start, doc_col[order], weights[order], df)
+
+
+class Postings:
+    """Term → (snippet numbers in ascending order, BM25F weights), as slices of shared arrays."""
+
+    def __init__(
+        self, ids: dict[str, int], start: npt.NDArray[np.int64], docs: IntArray, weights: FloatArray, df: IntArray
+    ) -> None:
+        self._ids = ids
+        self._start = start
+        self._docs = docs
+        self._weights = weights
+        self._df = df
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._ids
+
+    def get(self, term: str) -> tuple[IntArray, FloatArray] | None:
+        i = self._ids.get(term)
+        if i is None:
+            return None
+        a, b = self._start[i], self._start[i + 1]
+        return self._docs[a:b], self._weights[a:b]
+
+    def df(self, term: str) -> int:
+        i = self._ids.get(term)
+        return 0 if i is None else int(self._df[i])
