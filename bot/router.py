@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answer.engine import Answer, Engine
 from bot.answer.tokens import fold
+from bot.briefing.load import LoadResult
 from bot.briefing.models import Briefing, Disagreement, Entity, Event, Quote, Snippet, Topic
 from bot.briefing.models import Citation as BriefingCitation
 from bot.reply import Choice, Citation, Item, Reply, ReplyKind
@@ -383,3 +384,29 @@ def _complete(prefix: str, choices: dict[str, str]) -> list[Choice]:
 
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def reload_report(result: LoadResult, previous_version: str) -> Reply:
+    """What /reload says: the new version, or every problem while the live briefing stays."""
+    if result.ok and result.briefing is not None:
+        b = result.briefing
+        return Reply(
+            command="reload",
+            kind=ReplyKind.help,
+            title="Briefing reloaded",
+            description=f"Now serving {b.version} (was {previous_version}): {len(b.snippets)} snippets, "
+            f"{len(b.entities)} entities, {len(b.events)} events.",
+            ephemeral=True,
+        )
+    problems = [str(p) for p in result.problems]
+    return Reply(
+        command="reload",
+        kind=ReplyKind.error,
+        title=f"Not reloaded: {len(problems)} problem(s)",
+        description=_clip(
+            f"The live briefing stays at {previous_version}. Fix these and run `briefbot check`:\n"
+            + "\n".join(f"• {p}" for p in problems),
+            4000,
+        ),
+        ephemeral=True,
+    )

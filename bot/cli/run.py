@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Any
 
 from bot.cli import console
+from bot.cli.common import briefing_or_exit
+from bot.config import load_settings
 
 
 def register(commands: Any) -> None:
@@ -20,12 +21,14 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not os.environ.get("DISCORD_TOKEN"):
+    settings = load_settings()
+    if not settings.token:
         print(
             "No DISCORD_TOKEN set: starting the offline console. "
             "To connect to Discord, put DISCORD_TOKEN=… in the environment or .env (see README).",
             file=sys.stderr,
         )
         return console.run(args)
-    print("The Discord adapter is not built yet (issue 4); unset DISCORD_TOKEN to use the console.", file=sys.stderr)
-    return 1
+    from bot.adapters.discord.run import run_discord  # discord.py loads only when it is used
+
+    return run_discord(settings, briefing_or_exit(args))

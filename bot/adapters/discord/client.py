@@ -1,0 +1,122 @@
+"""The Discord bot: settings in, slash commands registered, the briefing served through the router."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+
+from bot.briefing.models import Briefing
+from bot.config import Settings
+from bot.router import Router
+
+log = logging.getLogger("briefbot")
+
+EXTENSIONS = (
+    "bot.adapters.discord.cogs.errors",
+    "bot.adapters.discord.cogs.reader",
+    "bot.adapters.discord.cogs.admin",
+)
+
+
+class BriefBot(commands.Bot):
+    """Slash commands only: no message content, no privileged intents, and no message can ping."""
+
+    def __init__(self, settings: Settings, briefing: Briefing, *, sync_on_start: bool = True, **options: Any) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # guild and channel data for interactions; not privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            **options,
+        )
+        self.settings = settings
+        self.router = Router(briefing)
+        self.sync_on_start = sync_on_start
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        guild_id = self.settings.dev_guild_id
+        if self.sync_on_start and guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to guild %s", len(synced), guild_id)
+
+    def set_briefing(self, briefing: Briefing) -> None:
+        """Serve a new briefing: the router is built first, then swapped in one assignment."""
+        self.router = Router(briefing)
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("logged in as %s (%s) in %d guilds", user, user.id if user else "?", len(self.guilds))
+
+
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """The same bot over several shards in one process (AutoShardedBot)."""
+
+
+def create_bot(settings: Settings, briefing: Briefing, *, sync_on_start: bool = True, **options: Any) -> BriefBot:
+    """The bot for these settings; `options` go to discord.py's client (tests shorten timeouts)."""
+    configure_endpoints(settings)
+    if settings.shard_count is None and settings.shard_ids is None:
+        return BriefBot(settings, briefing, sync_on_start=sync_on_start, **options)
+    bot = ShardedBriefBot(
+        settings,
+        briefing,
+        sync_on_start=sync_on_start,
+        shard_count=settings.shard_count,
+        shard_ids=settings.shard_ids,
+        **options,
+    )
+    if settings.discord_gateway_url:
+        _use_configured_gateway(bot, settings.discord_gateway_url)
+    return bot
+
+
+def configure_endpoints(settings: Settings) -> None:
+    """Point discord.py at another REST base (a rate-limit proxy, a test server) and gateway."""
+    if settings.api_base:
+        discord.http.Route.BASE = settings.api_base
+    if settings.discord_gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+def _use_configured_gateway(bot: BriefBot, url: str) -> None:
+    """AutoShardedBot asks /gateway/bot for its URL; a configured gateway URL wins."""
+    original = bot.http.get_bot_gateway
+
+    async def get_bot_gateway() -> Any:
+        shards, _, limits = await original()
+        return shards, url, limits
+
+    bot.http.get_bot_gateway = get_bot_gateway  # type: ignore[method-assign]
+
+
+class RedactToken(logging.Filter):
+    """The token never reaches a log line, whoever logs it."""
+
+    def __init__(self, secret: str | None) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.secret:
+            message = record.getMessage()
+            if self.secret in message:
+                record.msg = message.replace(self.secret, "[token]")
+                record.args = ()
+        return True
+
+
+def setup_logging(settings: Settings) -> None:
+    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(settings.token))

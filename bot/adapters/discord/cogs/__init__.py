@@ -1,0 +1,1 @@
+"""One extension per area: reader commands, admin commands, and the one error handler."""

@@ -1,0 +1,161 @@
+"""A `Reply` as Discord embeds: pages that always fit Discord's limits, whatever the briefing holds.
+
+An answer shows one result per page (its certainty and the articles it cites); a listing packs
+items as fields. The verbatim quotes sit behind the "Sources" button (`sources_embed`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.reply import Citation, Item, Reply, ReplyKind
+
+# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+AUTHOR = 256
+EMBED_TOTAL = 6000
+CONTENT = 2000
+# Our own page size: readable on a phone, and far inside the 6,000 characters of a message.
+FIELDS_PER_PAGE = 6
+PAGE_CHARS = 4000
+
+COLOURS = {
+    ReplyKind.answer: discord.Colour.blurple(),
+    ReplyKind.listing: discord.Colour.blurple(),
+    ReplyKind.card: discord.Colour.teal(),
+    ReplyKind.help: discord.Colour.light_grey(),
+    ReplyKind.not_covered: discord.Colour.light_grey(),
+    ReplyKind.error: discord.Colour.red(),
+}
+
+
+def clip(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True)
+class Page:
+    embed: discord.Embed
+    # The items shown on this page, whose sources the Sources button reveals.
+    items: tuple[Item, ...]
+
+
+def pages(reply: Reply) -> list[Page]:
+    """The reply as one or more pages, each one embed within every limit."""
+    if reply.kind is ReplyKind.answer:
+        total = len(reply.items)
+        return [Page(fit(_result_page(reply, item, n, total)), (item,)) for n, item in enumerate(reply.items, 1)]
+    if reply.kind in (ReplyKind.listing, ReplyKind.card, ReplyKind.help) and reply.items:
+        return [Page(fit(embed), items) for embed, items in _listing_pages(reply)]
+    return [Page(fit(_notice(reply)), ())]
+
+
+def sources_embed(items: Sequence[Item]) -> discord.Embed:
+    """The verbatim sentences behind the items shown, by article: what the Sources button reveals."""
+    embed = discord.Embed(title="Sources", colour=discord.Colour.dark_grey())
+    seen: set[tuple[str, str]] = set()
+    for item in items:
+        for citation in item.citations:
+            key = (citation.article, citation.quote)
+            if key in seen or len(embed.fields) >= FIELDS:
+                continue
+            seen.add(key)
+            embed.add_field(
+                name=clip(f"[{citation.article}] {citation.headline}", FIELD_NAME),
+                value=clip(f"“{' '.join(citation.quote.split())}”", FIELD_VALUE),
+                inline=False,
+            )
+    if not embed.fields:
+        embed.description = "These items cite no article sentences."
+    return fit(embed)
+
+
+def _result_page(reply: Reply, item: Item, number: int, total: int) -> discord.Embed:
+    embed = discord.Embed(title=clip(item.title, TITLE), description=clip(item.text, DESCRIPTION))
+    embed.colour = COLOURS[reply.kind]
+    embed.set_author(name=clip(f"Q: {reply.title}", AUTHOR))
+    if item.certainty:
+        embed.add_field(name="Certainty", value=clip(item.certainty, FIELD_VALUE), inline=True)
+    if item.citations:
+        embed.add_field(name="Sources", value=_source_list(item.citations), inline=True)
+    if reply.suggestions and number == total:
+        embed.add_field(name="See also", value=clip(" · ".join(reply.suggestions), FIELD_VALUE), inline=False)
+    embed.set_footer(text=clip(f"Result {number} of {total} · {reply.footer or ''}".rstrip(" ·"), FOOTER))
+    return embed
+
+
+def _listing_pages(reply: Reply) -> list[tuple[discord.Embed, tuple[Item, ...]]]:
+    groups: list[list[tuple[str, str, Item]]] = [[]]
+    size = 0
+    for item in reply.items:
+        name, value = clip(item.title, FIELD_NAME), _field_value(item)
+        if groups[-1] and (len(groups[-1]) >= FIELDS_PER_PAGE or size + len(name) + len(value) > PAGE_CHARS):
+            groups.append([])
+            size = 0
+        groups[-1].append((name, value, item))
+        size += len(name) + len(value)
+    result = []
+    for number, group in enumerate(groups, 1):
+        embed = discord.Embed(title=clip(reply.title, TITLE), colour=COLOURS[reply.kind])
+        if reply.description and number == 1:
+            embed.description = clip(reply.description, DESCRIPTION)
+        for name, value, _ in group:
+            embed.add_field(name=name, value=value, inline=False)
+        if reply.suggestions and number == len(groups):
+            embed.add_field(name="See also", value=clip(" · ".join(reply.suggestions), FIELD_VALUE), inline=False)
+        page = f"Page {number} of {len(groups)}" if len(groups) > 1 else ""
+        footer = " · ".join(part for part in (page, reply.footer or "") if part)
+        if footer:
+            embed.set_footer(text=clip(footer, FOOTER))
+        result.append((embed, tuple(item for _, _, item in group)))
+    return result
+
+
+def _notice(reply: Reply) -> discord.Embed:
+    embed = discord.Embed(title=clip(reply.title, TITLE), colour=COLOURS[reply.kind])
+    if reply.description:
+        embed.description = clip(reply.description, DESCRIPTION)
+    if reply.suggestions:
+        embed.add_field(name="Try", value=clip("\n".join(reply.suggestions), FIELD_VALUE), inline=False)
+    return embed
+
+
+def _field_value(item: Item) -> str:
+    articles = ", ".join(dict.fromkeys(c.article for c in item.citations))
+    meta = " · ".join(part for part in (item.certainty or "", f"sources {articles}" if articles else "") if part)
+    tail = f"\n*{meta}*" if meta else ""
+    return clip(item.text, FIELD_VALUE - len(tail)) + tail
+
+
+def _source_list(citations: Sequence[Citation]) -> str:
+    headlines = dict.fromkeys(f"[{c.article}] {c.headline}" for c in citations)
+    return clip("\n".join(headlines), FIELD_VALUE)
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts towards the 6,000 of a message."""
+    data = embed.to_dict()
+    total = len(data.get("title", "")) + len(data.get("description", ""))
+    total += len(data.get("footer", {}).get("text", "")) + len(data.get("author", {}).get("name", ""))
+    return total + sum(len(f["name"]) + len(f["value"]) for f in data.get("fields", []))
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Last guard: drop trailing fields, then shorten the description, until the embed fits."""
+    while len(embed.fields) > FIELDS:
+        embed.remove_field(-1)
+    while embed_size(embed) > EMBED_TOTAL and len(embed.fields) > 1:
+        embed.remove_field(-1)
+    excess = embed_size(embed) - EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess - 1))
+    return embed

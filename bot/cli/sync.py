@@ -1,0 +1,31 @@
+"""`briefbot sync [--guild ID]`: register the slash commands with Discord, on demand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.cli.common import briefing_or_exit
+from bot.config import load_settings
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "sync",
+        help="register the slash commands with Discord (globally, or to one guild)",
+        description="Global sync can take up to an hour to show; a guild sync shows at once. The bot never "
+        "syncs globally by itself.",
+    )
+    parser.add_argument("--guild", type=int, metavar="ID", help="sync to this guild only (instant)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    if not settings.token:
+        print("briefbot sync: set DISCORD_TOKEN first (environment or .env)", file=sys.stderr)
+        return 2
+    from bot.adapters.discord.run import sync_commands
+
+    return sync_commands(settings, briefing_or_exit(args), args.guild)

@@ -1,0 +1,531 @@
+"""A fake Discord on 127.0.0.1 that the unmodified discord.py client logs into.
+
+REST under /api/v10 and a gateway websocket at /gateway: HELLO, READY and GUILD_CREATE, then
+whatever a test dispatches. Every request body is checked against Discord's OpenAPI description
+(when one is given) and Discord's limits; a failing body gets Discord's 400, so the bot sees what
+Discord would do. Tests read what was sent from `requests` and `messages`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from tests.fakediscord.spec import SpecValidator, could_ping, limit_problems
+
+JSON = "application/json"  # exactly this: discord.py decodes only when the type has no charset
+EPOCH = 1420070400000
+PERMISSIONS_ALL = str((1 << 50) - 1)
+
+
+_INCREMENT = itertools.count(1)
+
+
+def snowflake() -> str:
+    """A Discord id: milliseconds since Discord's epoch, then a counter."""
+    return str(((int(time.time() * 1000) - EPOCH) << 22) + next(_INCREMENT))
+
+
+def iso_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
+
+
+BODY = web.RequestKey("body", object)
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    remaining: int
+
+
+def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "public_flags": 0,
+        "flags": 0,
+        "bot": bot,
+    }
+
+
+class FakeDiscord:
+    def __init__(self, spec: SpecValidator | None = None, *, strict_limits: bool = True) -> None:
+        self.spec = spec
+        self.strict_limits = strict_limits
+        self.application_id = snowflake()
+        self.bot_user = user(self.application_id, "briefbot", bot=True)
+        self.owner = user(snowflake(), "owner")
+        self.reader = user(snowflake(), "reader")
+        self.guild_id = snowflake()
+        self.channel_id = snowflake()
+        self.requests: list[Recorded] = []
+        self.messages: dict[str, dict[str, Any]] = {}  # message id → message
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global) → commands
+        self.interactions: dict[str, dict[str, Any]] = {}  # token → interaction payload
+        self.originals: dict[str, str] = {}  # interaction token → id of its response message
+        self.failures: list[Failure] = []
+        self.sockets: list[web.WebSocketResponse] = []
+        self.identified = asyncio.Event()
+        self._sequence = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_base(self) -> str:
+        return f"{self.base_url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self, port: int = 0) -> None:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_get("/gateway", self._gateway)
+        api = "/api/v10"
+        app.router.add_get(f"{api}/users/@me", self._me)
+        app.router.add_get(f"{api}/oauth2/applications/@me", self._application)
+        app.router.add_get(f"{api}/gateway", self._gateway_url)
+        app.router.add_get(f"{api}/gateway/bot", self._gateway_bot)
+        app.router.add_put(f"{api}/applications/{{app}}/commands", self._put_commands)
+        app.router.add_put(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._put_commands)
+        app.router.add_get(f"{api}/applications/{{app}}/commands", self._get_commands)
+        app.router.add_get(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._get_commands)
+        app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
+        app.router.add_route("*", f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._webhook_message)
+        app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        for socket in list(self.sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests use -----------------------------------------------------------------------
+
+    def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
+        """Answer the next `times` matching requests with `status` (a Discord outage, say)."""
+        self.failures.append(Failure(method.upper(), re.compile(path_pattern), status, times))
+
+    async def wait_for(self, predicate: Callable[[Recorded], bool], timeout: float = 5.0) -> Recorded:
+        async with self._changed:
+            found = await asyncio.wait_for(
+                self._changed.wait_for(lambda: next((r for r in self.requests if predicate(r)), None) is not None),
+                timeout,
+            )
+            del found
+            return next(r for r in self.requests if predicate(r))
+
+    def sent(self, method: str, pattern: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and re.search(pattern, r.path)]
+
+    def pinging_bodies(self) -> list[Any]:
+        return [r.body for r in self.requests if isinstance(r.body, dict) and could_ping(r.body)]
+
+    def refused(self) -> list[Recorded]:
+        return [r for r in self.requests if r.problems]
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        for socket in self.sockets:
+            await socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._sequence), "d": data}))
+
+    def command_id(self, name: str) -> str:
+        for commands in self.commands.values():
+            for command in commands:
+                if command["name"] == name:
+                    return str(command["id"])
+        return snowflake()
+
+    def slash(
+        self, name: str, options: dict[str, Any] | None = None, *, by: dict[str, Any] | None = None, kind: int = 2
+    ) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload for /name with options (kind 4: autocomplete of the
+        option whose value is a `Focus`)."""
+        data: dict[str, Any] = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": self.guild_id}
+        if options:
+            data["options"] = [
+                {"name": key, "type": 3, "value": str(value), **({"focused": True} if isinstance(value, Focus) else {})}
+                for key, value in options.items()
+            ]
+        return self._interaction(kind, data, by=by)
+
+    def click(self, message: dict[str, Any], custom_id: str, *, by: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A button click on a message the bot really posted."""
+        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, by=by)
+        payload["message"] = message
+        return payload
+
+    def _interaction(self, kind: int, data: dict[str, Any], *, by: dict[str, Any] | None) -> dict[str, Any]:
+        token = f"token-{snowflake()}"
+        payload = {
+            "id": snowflake(),
+            "application_id": self.application_id,
+            "type": kind,
+            "data": data,
+            "guild_id": self.guild_id,
+            "channel_id": self.channel_id,
+            "channel": self._channel_payload(),
+            "member": {
+                "user": by or self.reader,
+                "roles": [],
+                "premium_since": None,
+                "permissions": "68608",  # view channel, send messages, read history: a reader
+                "pending": False,
+                "nick": None,
+                "mute": False,
+                "deaf": False,
+                "joined_at": iso_now(),
+                "flags": 0,
+            },
+            "token": token,
+            "version": 1,
+            "app_permissions": PERMISSIONS_ALL,
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": self.guild_id},
+            "context": 0,
+            "attachment_size_limit": 26214400,
+        }
+        self.interactions[token] = payload
+        return payload
+
+    # -- REST ---------------------------------------------------------------------------------
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
+        if request.path == "/gateway":
+            return await handler(request)
+        body = None
+        if request.can_read_body:
+            raw = await request.read()
+            body = (
+                json.loads(raw) if raw and request.content_type == "application/json" else raw.decode(errors="replace")
+            )
+        path = request.path.removeprefix("/api/v10")
+        query = dict(request.query)
+        record = Recorded(request.method, path, query, body, 0)
+        if request.method in ("POST", "PUT", "PATCH"):
+            if self.spec is not None:
+                record.problems = self.spec.problems(request.method, path, query, body)
+            elif self.strict_limits and isinstance(body, dict):
+                record.problems = limit_problems(body)
+        response: web.StreamResponse
+        failure = next(
+            (f for f in self.failures if f.remaining and f.method == request.method and f.pattern.search(path)), None
+        )
+        if failure is not None:
+            failure.remaining -= 1
+            response = self._json({"message": "Internal Server Error", "code": 0}, status=failure.status)
+        elif record.problems:
+            errors = {"_errors": [{"code": "BASE_TYPE_INVALID", "message": p} for p in record.problems]}
+            response = self._json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, status=400)
+        else:
+            request[BODY] = body
+            response = await handler(request)
+        record.status = response.status
+        async with self._changed:
+            self.requests.append(record)
+            self._changed.notify_all()
+        return response
+
+    def _json(self, data: Any, status: int = 200) -> web.Response:
+        # Set the header by hand: aiohttp's content_type= would append "; charset=utf-8".
+        return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON})
+
+    async def _me(self, _: web.Request) -> web.Response:
+        return self._json(self.bot_user)
+
+    async def _gateway_url(self, _: web.Request) -> web.Response:
+        return self._json({"url": self.gateway_url})
+
+    async def _application(self, _: web.Request) -> web.Response:
+        return self._json(
+            {
+                "id": self.application_id,
+                "name": "briefbot",
+                "icon": None,
+                "description": "",
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": self.owner,
+                "team": None,
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "summary": "",
+                "bot": self.bot_user,
+            }
+        )
+
+    async def _gateway_bot(self, _: web.Request) -> web.Response:
+        limits = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+        return self._json({"url": self.gateway_url, "shards": 1, "session_start_limit": limits})
+
+    async def _put_commands(self, request: web.Request) -> web.Response:
+        guild = request.match_info.get("guild")
+        stored = []
+        for command in request[BODY]:
+            stored.append(
+                {
+                    "id": snowflake(),
+                    "application_id": self.application_id,
+                    "version": snowflake(),
+                    "default_member_permissions": None,
+                    "type": 1,
+                    "nsfw": False,
+                    "dm_permission": True,
+                    **({"guild_id": guild} if guild else {}),
+                    **command,
+                }
+            )
+        self.commands[guild] = stored
+        return self._json(stored)
+
+    async def _get_commands(self, request: web.Request) -> web.Response:
+        return self._json(self.commands.get(request.match_info.get("guild"), []))
+
+    def _message(self, body: dict[str, Any], *, channel_id: str | None = None, flags: int = 0) -> dict[str, Any]:
+        message = {
+            "id": snowflake(),
+            "type": 0 if channel_id else 20,
+            "channel_id": channel_id or self.channel_id,
+            "author": self.bot_user,
+            "content": body.get("content") or "",
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "pinned": False,
+            "flags": body.get("flags", flags) or 0,
+            "application_id": self.application_id,
+        }
+        if "nonce" in body:
+            message["nonce"] = body["nonce"]
+        self.messages[message["id"]] = message
+        return message
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = request[BODY]
+        token = request.match_info["token"]
+        interaction = self.interactions.get(token)
+        if interaction is None:
+            return self._json({"message": "Unknown interaction", "code": 10062}, status=404)
+        kind = body["type"]
+        data = body.get("data") or {}
+        resource: dict[str, Any] = {"type": kind}
+        message_id = None
+        if kind in (4, 5):  # a new message (5: "thinking…", edited later)
+            message = self._message(data if kind == 4 else {"flags": data.get("flags", 0)})
+            message["interaction_token"] = token
+            self.originals[token] = message["id"]
+            message_id = message["id"]
+            resource["message"] = message
+        elif kind == 7:  # update the message the component is on
+            original = interaction["message"]["id"]
+            message = self.messages[original]
+            message.update({k: v for k, v in data.items() if k in ("content", "embeds", "components")})
+            message_id = original
+            resource["message"] = message
+        if "with_response" not in request.query:
+            return web.Response(status=204)
+        return self._json(
+            {
+                "interaction": {
+                    "id": interaction["id"],
+                    "type": interaction["type"],
+                    "response_message_id": message_id,
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(data.get("flags", 0) & 64),
+                },
+                "resource": resource,
+            }
+        )
+
+    async def _webhook_message(self, request: web.Request) -> web.Response:
+        token, which = request.match_info["token"], request.match_info["message"]
+        message_id = self.originals.get(token) if which == "@original" else which
+        if message_id is None or message_id not in self.messages:
+            return self._json({"message": "Unknown Message", "code": 10008}, status=404)
+        message = self.messages[message_id]
+        if request.method == "PATCH":
+            body = request[BODY]
+            message.update({k: v for k, v in body.items() if k in ("content", "embeds", "components", "flags")})
+            message["edited_timestamp"] = iso_now()
+        elif request.method == "DELETE":
+            del self.messages[message_id]
+            return web.Response(status=204)
+        return self._json(message)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        message = self._message(request[BODY])
+        return self._json(message) if request.query.get("wait") in ("true", "1", "True") else web.Response(status=204)
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        if channel != self.channel_id:
+            return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
+        body = request[BODY]
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            for message in self.messages.values():
+                if message.get("nonce") == nonce and message["channel_id"] == channel:
+                    return self._json(message)  # Discord returns the first message for a repeated nonce
+        return self._json(self._message(body, channel_id=channel))
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        if request.match_info["channel"] != self.channel_id:
+            return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
+        return self._json(self._channel_payload())
+
+    # -- gateway ------------------------------------------------------------------------------
+
+    def _channel_payload(self) -> dict[str, Any]:
+        return {
+            "id": self.channel_id,
+            "type": 0,
+            "guild_id": self.guild_id,
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+        }
+
+    def _guild_payload(self) -> dict[str, Any]:
+        everyone = {
+            "id": self.guild_id,
+            "name": "@everyone",
+            "color": 0,
+            "hoist": False,
+            "position": 0,
+            "permissions": "68608",
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
+        return {
+            "id": self.guild_id,
+            "name": "Test server",
+            "icon": None,
+            "splash": None,
+            "discovery_splash": None,
+            "owner_id": self.owner["id"],
+            "afk_channel_id": None,
+            "afk_timeout": 300,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "roles": [everyone],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "mfa_level": 0,
+            "system_channel_id": None,
+            "system_channel_flags": 0,
+            "rules_channel_id": None,
+            "vanity_url_code": None,
+            "description": None,
+            "banner": None,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "public_updates_channel_id": None,
+            "nsfw_level": 0,
+            "premium_progress_bar_enabled": False,
+            "member_count": 3,
+            "members": [],
+            "channels": [self._channel_payload()],
+            "threads": [],
+            "presences": [],
+            "voice_states": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "large": False,
+            "unavailable": False,
+            "joined_at": iso_now(),
+        }
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        try:
+            async for frame in socket:
+                if frame.type != WSMsgType.TEXT:
+                    continue
+                message = json.loads(frame.data)
+                op = message.get("op")
+                if op == 1:
+                    await socket.send_str(json.dumps({"op": 11}))
+                elif op == 2:
+                    shard = message["d"].get("shard", [0, 1])
+                    ready = {
+                        "v": 10,
+                        "user": self.bot_user,
+                        "guilds": [{"id": self.guild_id, "unavailable": True}],
+                        "session_id": f"session-{snowflake()}",
+                        "resume_gateway_url": self.gateway_url,
+                        "shard": shard,
+                        "application": {"id": self.application_id, "flags": 0},
+                        "private_channels": [],
+                        "relationships": [],
+                    }
+                    await socket.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready}))
+                    if shard[0] == (int(self.guild_id) >> 22) % shard[1]:
+                        await self.dispatch("GUILD_CREATE", self._guild_payload())
+                    self.identified.set()
+                elif op == 6:
+                    await socket.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._sequence), "d": {}}))
+        finally:
+            self.sockets.remove(socket)
+        return socket
+
+
+class Focus(str):
+    """An option value the user is typing: the interaction becomes an autocomplete request."""
