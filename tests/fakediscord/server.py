@@ -73,8 +73,12 @@ def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
 
 
 class FakeDiscord:
-    def __init__(self, spec: SpecValidator | None = None, *, strict_limits: bool = True) -> None:
+    def __init__(
+        self, spec: SpecValidator | None = None, *, strict_limits: bool = True, token: str | None = None
+    ) -> None:
         self.spec = spec
+        # With a token, requests with any other Authorization get Discord's 401.
+        self.token = token
         self.strict_limits = strict_limits
         self.application_id = snowflake()
         self.bot_user = user(self.application_id, "briefbot", bot=True)
@@ -241,6 +245,9 @@ class FakeDiscord:
             )
         path = request.path.removeprefix("/api/v10")
         query = dict(request.query)
+        authorised = request.headers.get("Authorization") == f"Bot {self.token}"
+        if self.token is not None and not authorised and not path.startswith(("/interactions/", "/webhooks/")):
+            return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         record = Recorded(request.method, path, query, body, 0)
         if request.method in ("POST", "PUT", "PATCH"):
             if self.spec is not None:

@@ -84,8 +84,8 @@ async def send_reply(interaction: discord.Interaction, reply: Reply, timeout: fl
     extra = view if view.has_buttons else discord.utils.MISSING
     first = pages[0].embed
     if interaction.response.is_done():
-        message = await interaction.followup.send(embed=first, view=extra, ephemeral=reply.ephemeral, wait=True)
-        view.message = message  # type: ignore[assignment]  # a WebhookMessage edits the same way
+        # Deferred ("thinking…"): the answer replaces the original response, as Discord documents.
+        view.message = await interaction.edit_original_response(embed=first, view=extra)
         return
     callback = await interaction.response.send_message(embed=first, view=extra, ephemeral=reply.ephemeral)
     if isinstance(callback.resource, discord.InteractionMessage):

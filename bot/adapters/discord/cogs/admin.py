@@ -9,23 +9,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord.checks import is_owner
 from bot.adapters.discord.views import send_reply
 from bot.briefing.load import load
 from bot.router import reload_report
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefBot
-
-
-class NotOwner(app_commands.CheckFailure):
-    pass
-
-
-async def is_owner(interaction: discord.Interaction) -> bool:
-    bot: BriefBot = interaction.client  # type: ignore[assignment]
-    if interaction.user.id in bot.settings.owner_ids or await bot.is_owner(interaction.user):
-        return True
-    raise NotOwner("Only the bot's owners can reload the briefing.")
 
 
 class Admin(commands.Cog):

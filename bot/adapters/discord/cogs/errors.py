@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord.cogs.admin import NotOwner
+from bot.adapters.discord.checks import NotOwner
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefBot
