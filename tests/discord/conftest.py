@@ -19,8 +19,7 @@ from tests.fakediscord.spec import SPEC_VARIABLE, SpecValidator, spec_path
 TOKEN = "MTAw.fake-token-for-tests.do-not-log-me"
 
 
-@pytest.fixture(scope="session")
-def spec() -> SpecValidator | None:
+def load_spec() -> SpecValidator | None:
     """Discord's API description when BRIEFBOT_DISCORD_SPEC names it; a named but missing file fails."""
     path = spec_path()
     if path is None:
@@ -28,6 +27,11 @@ def spec() -> SpecValidator | None:
     if not path.is_file():
         pytest.fail(f"{SPEC_VARIABLE}={path} names no file: the Discord API description is required")
     return SpecValidator.load(path)
+
+
+@pytest.fixture(scope="session")
+def spec() -> SpecValidator | None:
+    return load_spec()
 
 
 @pytest.fixture

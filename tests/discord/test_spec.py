@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.fakediscord.spec import SPEC_VARIABLE, SpecValidator, could_ping
@@ -47,3 +49,13 @@ def test_a_message_that_does_not_say_parse_nothing_could_ping() -> None:
     assert could_ping({"content": "@everyone"})
     assert could_ping({"content": "hi", "allowed_mentions": {"parse": ["everyone"]}})
     assert not could_ping({"content": "@everyone", "allowed_mentions": {"parse": []}})
+
+
+def test_a_spec_variable_naming_a_missing_file_fails_the_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.discord.conftest import load_spec
+
+    monkeypatch.setenv(SPEC_VARIABLE, str(tmp_path / "missing.json.gz"))
+    with pytest.raises(pytest.fail.Exception, match="names no file"):
+        load_spec()
+    monkeypatch.delenv(SPEC_VARIABLE)
+    assert load_spec() is None
