@@ -97,7 +97,7 @@ class Router:
             command="ask",
             kind=ReplyKind.answer,
             title=_clip(answer.query, 256),
-            items=tuple(self._snippet_item(hit.snippet, round(hit.score, 3)) for hit in answer.hits),
+            items=tuple(self.snippet_item(hit.snippet, round(hit.score, 3)) for hit in answer.hits),
             suggestions=answer.suggestions,
             footer=self._footer(),
         )
@@ -109,7 +109,7 @@ class Router:
             kind=ReplyKind.listing,
             title="The summit in 60 seconds",
             description=self.briefing.title,
-            items=tuple(self._snippet_item(s) for s in snippets),
+            items=tuple(self.snippet_item(s) for s in snippets),
             suggestions=("/timeline", "/sources", "/help"),
             footer=self._footer(),
         )
@@ -120,7 +120,7 @@ class Router:
         topic = self.find_topic(name)
         if topic is None:
             return self._error("topic", f"No topic matches “{name}”.", self._near_topics(name))
-        items = [self._snippet_item(s) for s in self.briefing.snippets if s.topic == topic.id]
+        items = [self.snippet_item(s) for s in self.briefing.snippets if s.topic == topic.id]
         items += [self._disagreement_item(d) for d in self.briefing.disagreements if d.topic == topic.id]
         return Reply(
             command="topic",
@@ -160,7 +160,7 @@ class Router:
             kind=ReplyKind.card,
             title=entity.name,
             description=" ".join(x for x in (f"{entity.role}", spelling) if x),
-            items=tuple([self._snippet_item(s) for s in snippets] + [self._quote_item(q) for q in quotes]),
+            items=tuple([self.snippet_item(s) for s in snippets] + [self._quote_item(q) for q in quotes]),
             suggestions=(f"/quotes {entity.name}",) if quotes else (),
             footer=f"{entity.kind.value.capitalize()} · {self._footer()}",
         )
@@ -301,7 +301,7 @@ class Router:
     def _citations(self, citations: tuple[BriefingCitation, ...]) -> tuple[Citation, ...]:
         return tuple(Citation(article=c.article, headline=self._headlines[c.article], quote=c.quote) for c in citations)
 
-    def _snippet_item(self, snippet: Snippet, score: float | None = None) -> Item:
+    def snippet_item(self, snippet: Snippet, score: float | None = None) -> Item:
         return Item(
             id=snippet.id,
             title=snippet.title,
