@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     view_timeout: float = Field(default=300.0, gt=0, le=840)
 
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'briefbot.db'}"
+    # How often due digests are looked for, and how late a missed one may still be sent.
+    digest_tick_seconds: float = Field(default=10.0, gt=0, le=300)
+    digest_grace_minutes: float = Field(default=120.0, ge=0)
+    # Fault injection for the crash tests only: "after-claim" or "after-send" kills the process there.
+    crash_at: str | None = Field(default=None, validation_alias="BRIEFBOT_CRASH_AT")
     log_level: str = "INFO"
 
     briefing_dir: Path = PROJECT_ROOT / "briefings"

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 
 from bot.digest.compose import Pick, Rotation
-from bot.digest.slots import Schedule, parse_time, parse_zone
+from bot.digest.slots import Schedule, parse_time, parse_weekdays, parse_zone
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -496,9 +496,7 @@ def _record_history(
 
 
 def _subscription(row: Any) -> Subscription:
-    from bot.digest.slots import parse_weekdays
-
-    plan = Schedule(parse_time(row.time_of_day), parse_zone(row.timezone), parse_weekdays(row.weekdays))
+    plan = Schedule(parse_time(row.time_of_day), parse_zone(row.timezone), _weekdays(row.weekdays))
     return Subscription(
         id=row.id,
         guild_id=row.guild_id,
@@ -513,6 +511,14 @@ def _subscription(row: Any) -> Subscription:
         last_delivery_at=row.last_delivery_at,
         digest_count=row.digest_count,
     )
+
+
+def _weekdays(text: str) -> frozenset[int]:
+    """Stored as day numbers ("0,1,2,3,4", Monday = 0); older rows may hold a phrase ("daily")."""
+    parts = [p for p in text.split(",") if p]
+    if parts and all(p.strip().isdigit() for p in parts):
+        return frozenset(int(p) for p in parts)
+    return parse_weekdays(text)
 
 
 def _delivery(row: Any) -> Delivery:

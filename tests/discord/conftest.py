@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -51,6 +52,8 @@ def settings_for(fake: FakeDiscord, **overrides: Any) -> Settings:
         "owner_ids": [],
         "cooldown_rate": 50,
         "cooldown_seconds": 60,
+        "database_url": f"sqlite:///{tempfile.mkdtemp(prefix='briefbot-test-')}/digests.db",
+        "digest_tick_seconds": 0.2,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

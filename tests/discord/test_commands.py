@@ -14,7 +14,7 @@ from tests.discord.conftest import buttons, interact
 from tests.fakediscord.server import FakeDiscord, Focus
 
 EPHEMERAL = 64
-COMMANDS = {"ask", "brief", "topic", "who", "timeline", "quotes", "sources", "help", "reload"}
+COMMANDS = {"ask", "brief", "topic", "who", "timeline", "quotes", "sources", "help", "reload", "digest"}
 
 
 def embeds_of(record: Any) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import shutil
 import sys
 from pathlib import Path
@@ -205,14 +206,15 @@ def cli_env(fake: FakeDiscord, token: str = TOKEN) -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD", "SHARD_"))}
     env.update(DISCORD_TOKEN=token, DISCORD_API_BASE=fake.base_url, DISCORD_GATEWAY_URL=fake.gateway_url)
+    env["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='briefbot-test-')}/digests.db"
     return env
 
 
 async def test_sync_command_syncs_to_a_guild_or_globally_on_demand(fake: FakeDiscord) -> None:
     code, out, _ = await run_cli("sync", "--guild", fake.guild_id, env=cli_env(fake))
-    assert code == 0 and f"synced 9 commands to guild {fake.guild_id}" in out
+    assert code == 0 and f"synced 10 commands to guild {fake.guild_id}" in out
     code, out, _ = await run_cli("sync", env=cli_env(fake))
-    assert code == 0 and "synced 9 commands globally" in out
+    assert code == 0 and "synced 10 commands globally" in out
     assert len(fake.sent("PUT", rf"/applications/{fake.application_id}/commands$")) == 1
 
 

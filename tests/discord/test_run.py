@@ -7,19 +7,23 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 from tests.conftest import PROJECT
 from tests.discord.conftest import TOKEN, interact
 from tests.fakediscord.server import FakeDiscord
 
 
-async def test_run_logs_in_syncs_to_the_dev_guild_and_answers_ask_within_3_seconds(fake: FakeDiscord) -> None:
+async def test_run_logs_in_syncs_to_the_dev_guild_and_answers_ask_within_3_seconds(
+    fake: FakeDiscord, tmp_path: Path
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD", "SHARD_"))}
     env.update(
         DISCORD_TOKEN=TOKEN,
         DEV_GUILD_ID=fake.guild_id,
         DISCORD_API_BASE=fake.api_base,
         DISCORD_GATEWAY_URL=fake.gateway_url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'digests.db'}",
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", cwd=PROJECT, env=env,

@@ -24,6 +24,7 @@ from tests.fakediscord.spec import SpecValidator, could_ping, limit_problems
 JSON = "application/json"  # exactly this: discord.py decodes only when the type has no charset
 EPOCH = 1420070400000
 PERMISSIONS_ALL = str((1 << 50) - 1)
+READER = str(1024 | 2048 | 16384 | 65536)  # view channel, send messages, embed links, read history
 
 
 _INCREMENT = itertools.count(1)
@@ -92,6 +93,10 @@ class FakeDiscord:
         self.interactions: dict[str, dict[str, Any]] = {}  # token → interaction payload
         self.originals: dict[str, str] = {}  # interaction token → id of its response message
         self.failures: list[Failure] = []
+        # What the bot may do in the channel (the interaction's app_permissions), and channels that
+        # answer its messages with 403.
+        self.bot_permissions = PERMISSIONS_ALL
+        self.forbidden: set[str] = set()
         self.sockets: list[web.WebSocketResponse] = []
         self.identified = asyncio.Event()
         self._sequence = itertools.count(1)
@@ -182,12 +187,13 @@ class FakeDiscord:
     ) -> dict[str, Any]:
         """An INTERACTION_CREATE payload for /name with options (kind 4: autocomplete of the
         option whose value is a `Focus`)."""
-        data: dict[str, Any] = {"id": self.command_id(name), "name": name, "type": 1, "guild_id": self.guild_id}
-        if options:
-            data["options"] = [
-                {"name": key, "type": 3, "value": str(value), **({"focused": True} if isinstance(value, Focus) else {})}
-                for key, value in options.items()
-            ]
+        command, _, sub = name.partition(" ")
+        data: dict[str, Any] = {"id": self.command_id(command), "name": command, "type": 1, "guild_id": self.guild_id}
+        values = [_option(key, value) for key, value in (options or {}).items()]
+        if sub:  # "/digest subscribe": a subcommand holding the options
+            data["options"] = [{"name": sub, "type": 1, "options": values}]
+        elif values:
+            data["options"] = values
         return self._interaction(kind, data, by=by)
 
     def click(self, message: dict[str, Any], custom_id: str, *, by: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -210,7 +216,8 @@ class FakeDiscord:
                 "user": by or self.reader,
                 "roles": [],
                 "premium_since": None,
-                "permissions": "68608",  # view channel, send messages, read history: a reader
+                # A reader may view, send, embed and read history; the owner (a moderator) may do all.
+                "permissions": PERMISSIONS_ALL if by is self.owner else READER,
                 "pending": False,
                 "nick": None,
                 "mute": False,
@@ -220,7 +227,7 @@ class FakeDiscord:
             },
             "token": token,
             "version": 1,
-            "app_permissions": PERMISSIONS_ALL,
+            "app_permissions": self.bot_permissions,
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
@@ -251,7 +258,8 @@ class FakeDiscord:
         record = Recorded(request.method, path, query, body, 0)
         if request.method in ("POST", "PUT", "PATCH"):
             if self.spec is not None:
-                record.problems = self.spec.problems(request.method, path, query, body)
+                credentials = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+                record.problems = self.spec.problems(request.method, path, query, body, credentials)
             elif self.strict_limits and isinstance(body, dict):
                 record.problems = limit_problems(body)
         response: web.StreamResponse
@@ -413,6 +421,8 @@ class FakeDiscord:
         channel = request.match_info["channel"]
         if channel != self.channel_id:
             return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
+        if channel in self.forbidden:
+            return self._json({"message": "Missing Access", "code": 50001}, status=403)
         body = request[BODY]
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce"):
@@ -451,7 +461,7 @@ class FakeDiscord:
             "color": 0,
             "hoist": False,
             "position": 0,
-            "permissions": "68608",
+            "permissions": READER,
             "managed": False,
             "mentionable": False,
             "flags": 0,
@@ -532,6 +542,14 @@ class FakeDiscord:
         finally:
             self.sockets.remove(socket)
         return socket
+
+
+def _option(name: str, value: Any) -> dict[str, Any]:
+    kind = 4 if isinstance(value, int) and not isinstance(value, bool) else 3
+    option: dict[str, Any] = {"name": name, "type": kind, "value": value if kind == 4 else str(value)}
+    if isinstance(value, Focus):
+        option["focused"] = True
+    return option
 
 
 class Focus(str):

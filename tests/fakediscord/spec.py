@@ -40,7 +40,9 @@ class SpecValidator:
             document = json.load(handle)
         return cls(OpenAPI.from_dict(document, config=Config(spec_validator_cls=None)), document)
 
-    def problems(self, method: str, path: str, query: dict[str, str], body: Any) -> list[str]:
+    def problems(
+        self, method: str, path: str, query: dict[str, str], body: Any, headers: dict[str, str] | None = None
+    ) -> list[str]:
         """Everything wrong with one request, as Discord would see it (path relative to /api/v10)."""
         raw = json.dumps(body).encode() if body is not None else None
         request = MockRequest(
@@ -48,6 +50,7 @@ class SpecValidator:
             method.lower(),
             f"/api/v10{path}",
             args=query,
+            headers=headers or {},
             data=raw,
             content_type="application/json" if raw is not None else None,
         )

@@ -21,3 +21,14 @@ async def is_owner(interaction: discord.Interaction) -> bool:
     if interaction.user.id in bot.settings.owner_ids or await bot.is_owner(interaction.user):
         return True
     raise NotOwner("Only the bot's owners can reload the briefing.")
+
+
+class NotModerator(app_commands.CheckFailure):
+    pass
+
+
+async def can_manage_guild(interaction: discord.Interaction) -> bool:
+    """default_permissions only hides a command in the client; Discord's member permissions decide."""
+    if interaction.guild_id is not None and interaction.permissions.manage_guild:
+        return True
+    raise NotModerator("Digests are for moderators: you need the Manage Server permission.")

@@ -129,11 +129,11 @@ def _notice(reply: Reply) -> discord.Embed:
     return embed
 
 
-def _field_value(item: Item) -> str:
+def _field_value(item: Item, limit: int = FIELD_VALUE) -> str:
     articles = ", ".join(dict.fromkeys(c.article for c in item.citations))
     meta = " · ".join(part for part in (item.certainty or "", f"sources {articles}" if articles else "") if part)
-    tail = f"\n*{meta}*" if meta else ""
-    return clip(item.text, FIELD_VALUE - len(tail)) + tail
+    tail = "\n" + clip(f"*{meta}*", limit // 2) if meta else ""
+    return clip(item.text, limit - len(tail)) + tail
 
 
 def _source_list(citations: Sequence[Citation]) -> str:
@@ -159,3 +159,20 @@ def fit(embed: discord.Embed) -> discord.Embed:
     if excess > 0 and embed.description:
         embed.description = clip(embed.description, max(1, len(embed.description) - excess - 1))
     return embed
+
+
+def digest_embed(reply: Reply) -> discord.Embed:
+    """A digest as one embed for one message: its snippets as fields, shortened evenly if together
+    they would pass the 6,000 characters a message may hold."""
+    embed = discord.Embed(title=clip(reply.title, TITLE), colour=discord.Colour.gold())
+    if reply.description:
+        embed.description = clip(reply.description, DESCRIPTION)
+    if reply.footer:
+        embed.set_footer(text=clip(reply.footer, FOOTER))
+    items = reply.items[:FIELDS]
+    room = EMBED_TOTAL - embed_size(embed) - 100
+    share = max(80, room // max(1, len(items)))
+    for item in items:
+        name = clip(item.title, min(FIELD_NAME, share // 4))
+        embed.add_field(name=name, value=_field_value(item, min(FIELD_VALUE, share - len(name))), inline=False)
+    return fit(embed)

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord.checks import NotOwner
+from bot.adapters.discord.checks import NotModerator, NotOwner
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefBot
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 def explain(error: app_commands.AppCommandError) -> str:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"You're going a little fast: try again in {error.retry_after:.0f} s."
-    if isinstance(error, NotOwner):
+    if isinstance(error, NotOwner | NotModerator):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
         return "You need the Manage Server permission for that."
