@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tempfile
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest

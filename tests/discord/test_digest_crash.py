@@ -1,0 +1,79 @@
+"""Real processes killed with SIGKILL around a digest's send, then restarted: exactly one message."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.digest.slots import schedule
+from bot.digest.store import SENT, Store
+from tests.conftest import PROJECT
+from tests.discord.conftest import TOKEN
+from tests.fakediscord.server import FakeDiscord
+
+
+def due_subscription(fake: FakeDiscord, url: str) -> None:
+    """A daily digest whose slot was a minute ago: due the moment the bot starts."""
+    now = datetime.now(UTC)
+    slot = (now - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    plan = schedule(f"{slot:%H:%M}", "UTC", today=now.date())
+    store = Store.open(url)
+    store.subscribe(
+        guild_id=int(fake.guild_id), channel_id=int(fake.channel_id), plan=plan, weekdays="0,1,2,3,4,5,6",
+        topics=(), size=3, next_slot=slot, by=None, now=now - timedelta(minutes=2),
+    )  # fmt: skip
+    store.engine.dispose()
+
+
+async def start(fake: FakeDiscord, url: str, crash_at: str | None = None) -> asyncio.subprocess.Process:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD", "SHARD_", "BRIEFBOT_CRASH"))
+    }
+    env.update(
+        DISCORD_TOKEN=TOKEN, DISCORD_API_BASE=fake.api_base, DISCORD_GATEWAY_URL=fake.gateway_url,
+        DATABASE_URL=url, DIGEST_TICK_SECONDS="0.5",
+    )  # fmt: skip
+    if crash_at:
+        env["BRIEFBOT_CRASH_AT"] = crash_at
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=PROJECT, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def channel_messages(fake: FakeDiscord) -> list[dict[str, object]]:
+    return [m for m in fake.messages.values() if m["channel_id"] == fake.channel_id]
+
+
+@pytest.mark.parametrize("crash_at", ["after-claim", "after-send"])
+async def test_sigkill_around_the_send_then_restart_leaves_exactly_one_message(
+    fake: FakeDiscord, tmp_path: Path, crash_at: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'digests.db'}"
+    due_subscription(fake, url)
+    first = await start(fake, url, crash_at)
+    code = await asyncio.wait_for(first.wait(), 30)
+    assert code == -signal.SIGKILL
+    assert len(channel_messages(fake)) == (1 if crash_at == "after-send" else 0)
+
+    second = await start(fake, url)
+    try:
+        await fake.wait_for(
+            lambda r: r.method == "POST" and r.path.endswith("/messages") and r.status == 200
+            and len([x for x in fake.requests if x.path.endswith("/messages")]) >= (2 if crash_at == "after-send" else 1),
+            30,
+        )  # fmt: skip
+        await asyncio.sleep(1.5)  # a few more ticks: nothing more may be posted
+    finally:
+        second.send_signal(signal.SIGINT)
+        await asyncio.wait_for(second.wait(), 15)
+    assert len(channel_messages(fake)) == 1
+    store = Store.open(url)
+    assert [d.status for d in store.deliveries()] == [SENT]
+    store.engine.dispose()
