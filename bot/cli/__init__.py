@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import ask, check, console, export, run, sync
+from bot.cli import ask, check, console, digest, export, run, sync
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,7 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--briefings", metavar="DIR", help="the briefing folder (default: ./briefings of the project)")
     parser.add_argument("--seeds", metavar="DIR", help="the articles folder (default: ./seeds of the project)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, console, ask, check, export, sync):
+    for module in (run, console, ask, check, export, digest, sync):
         module.register(commands)
     return parser
 

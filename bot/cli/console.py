@@ -6,7 +6,10 @@ import argparse
 from typing import Any
 
 from bot.adapters.console import Console, default_history
+from bot.adapters.console_digests import ConsoleDigests
 from bot.cli.common import briefing_or_exit
+from bot.config import load_settings
+from bot.digest.store import Store
 from bot.router import Router
 
 
@@ -20,4 +23,15 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return Console(Router(briefing_or_exit(args)), history=default_history()).run()
+    settings = load_settings()
+    router = Router(briefing_or_exit(args))
+    console = Console(router, history=default_history())
+    digests = ConsoleDigests(
+        Store.open(settings.database_url), lambda: router, console.out, settings.digest_tick_seconds
+    )
+    console.extra["digest"] = digests.handle
+    digests.start()
+    try:
+        return console.run()
+    finally:
+        digests.stop()

@@ -1,0 +1,40 @@
+"""`briefbot digest preview`: what a digest would hold, printed, without posting or recording it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.adapters.text import render_text
+from bot.cli.common import briefing_or_exit
+from bot.digest.compose import DEFAULT_SIZE, MAX_SIZE, Rotation, choose, digest_reply, eligible
+from bot.router import Router
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("digest", help="digests: preview one", description="Scheduled digests.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    preview = actions.add_parser("preview", help="print a digest as a channel would first get it")
+    preview.add_argument("--topics", help="only these topics, comma separated (ids or names)")
+    preview.add_argument("--size", type=int, default=DEFAULT_SIZE, help=f"snippets, 1 to {MAX_SIZE}")
+    preview.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    router = Router(briefing_or_exit(args))
+    topics: list[str] = []
+    for name in (args.topics or "").split(","):
+        if not name.strip():
+            continue
+        topic = router.find_topic(name)
+        if topic is None:
+            known = ", ".join(t.id for t in router.briefing.topics)
+            print(f"briefbot digest preview: no topic matches “{name.strip()}” (topics: {known})")
+            return 2
+        topics.append(topic.id)
+    if not 1 <= args.size <= MAX_SIZE:
+        print(f"briefbot digest preview: --size must be 1 to {MAX_SIZE}")
+        return 2
+    picks = choose(eligible(router.briefing, topics), Rotation(), args.size)
+    print(render_text(digest_reply(router, [p.snippet_id for p in picks], None, topics)))
+    return 0

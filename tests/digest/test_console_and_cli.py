@@ -1,0 +1,49 @@
+"""Digests outside Discord: `briefbot digest preview`, and the console subscribing its own channel."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.adapters.console_digests import CONSOLE_CHANNEL, ConsoleDigests
+from bot.digest.store import SENT, Store
+from bot.router import Router
+from tests.conftest import RunBot
+
+
+def test_cli_preview_prints_a_sourced_digest(run_bot: RunBot) -> None:
+    proc = run_bot("digest", "preview", "--topics", "sanctions", "--size", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Digest preview: ")
+    assert "Sanctions and the UN" in proc.stdout.splitlines()[0]
+    assert proc.stdout.count("source: [a") >= 2
+
+
+def test_cli_preview_refuses_an_unknown_topic(run_bot: RunBot) -> None:
+    proc = run_bot("digest", "preview", "--topics", "cooking")
+    assert proc.returncode == 2
+    assert "no topic matches “cooking”" in proc.stdout
+
+
+def test_the_console_subscribes_itself_and_prints_digests_as_they_fire(router: Router, tmp_path: Path) -> None:
+    out = io.StringIO()
+    store = Store.open(f"sqlite:///{tmp_path / 'console.db'}")
+    digests = ConsoleDigests(store, lambda: router, out, tick_seconds=0.1)
+    text = digests.handle("subscribe 08:00 Europe/Berlin weekdays arms")
+    assert "Digest subscribed" in text and "this console" in text
+    assert "08:00 Europe/Berlin, Monday to Friday" in digests.handle("list")
+    # Pretend the slot came a minute ago, then let the console's own scheduler run.
+    sub = store.subscription(CONSOLE_CHANNEL)
+    assert sub is not None
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    store.set_status(sub.id, "active", None, next_slot=due)
+    digests.service.clock = lambda: due + timedelta(seconds=1)
+    digests.start()
+    deadline = time.monotonic() + 10
+    while "Digest #1" not in out.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    digests.stop()
+    assert "Digest #1" in out.getvalue()
+    assert [d.status for d in store.deliveries()] == [SENT]
