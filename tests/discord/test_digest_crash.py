@@ -76,3 +76,36 @@ async def test_sigkill_around_the_send_then_restart_leaves_exactly_one_message(
     store = Store.open(url)
     assert [d.status for d in store.deliveries()] == [SENT]
     store.engine.dispose()
+
+
+async def test_two_processes_on_one_database_post_the_slot_once(fake: FakeDiscord, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'digests.db'}"
+    due_subscription(fake, url)
+    processes = [await start(fake, url), await start(fake, url)]
+    try:
+        await fake.wait_for(lambda r: r.path.endswith("/messages") and r.status == 200, 30)
+        await asyncio.sleep(2)  # both have ticked several times by now
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGINT)
+        for process in processes:
+            await asyncio.wait_for(process.wait(), 15)
+    assert len(channel_messages(fake)) == 1
+    assert len(fake.sent("POST", r"/messages$")) == 1
+
+
+def test_each_process_schedules_only_the_guilds_on_its_shards(briefing: object) -> None:
+    from bot.adapters.discord.client import create_bot
+    from bot.config import Settings
+
+    def bot_for(**shards: object) -> object:
+        return create_bot(Settings(_env_file=None, **shards), briefing)  # type: ignore[arg-type,call-arg]
+
+    guild_on_shard_1 = (1 << 22) * 7 + 123  # (id >> 22) % 2 == 1
+    first = bot_for(shard_count=2, shard_ids=[0])
+    second = bot_for(shard_count=2, shard_ids=[1])
+    single = bot_for()
+    assert not first.schedules_guild(guild_on_shard_1)  # type: ignore[attr-defined]
+    assert second.schedules_guild(guild_on_shard_1)  # type: ignore[attr-defined]
+    assert single.schedules_guild(guild_on_shard_1)  # type: ignore[attr-defined]
+    assert not single.schedules_guild(0)  # type: ignore[attr-defined]  # the console's guild

@@ -228,3 +228,17 @@ async def test_a_refused_token_is_explained_without_showing_it(spec: object) -> 
     assert code == 1
     assert "Discord refused DISCORD_TOKEN" in err
     assert "a-wrong-token" not in out + err
+
+
+def test_a_digest_of_the_ten_longest_snippets_fits_one_message(router: object) -> None:
+    from bot.adapters.discord.render import EMBED_TOTAL, digest_embed, embed_size
+    from bot.digest.compose import digest_reply
+    from bot.router import Router
+
+    longest = Router(longest_briefing())
+    embed = digest_embed(digest_reply(longest, [s.id for s in longest.briefing.snippets[:10]], 12345, ["everything"]))
+    data = embed.to_dict()
+    assert embed_size(embed) <= EMBED_TOTAL
+    assert len(data["fields"]) == 10
+    assert all(len(f["value"]) <= 1024 and len(f["name"]) <= 256 for f in data["fields"])
+    assert data["footer"]["text"] == "Digest #12345"

@@ -134,14 +134,16 @@ class Digest(
 
     async def _missing_permissions(self, interaction: discord.Interaction, channel_id: int) -> str | None:
         """What the bot lacks to post in the channel, from Discord's own view of its permissions."""
-        if channel_id == interaction.channel_id:
-            have = interaction.app_permissions
-        else:
+        have = interaction.app_permissions
+        if channel_id != interaction.channel_id or not have.value:
             guild = interaction.guild
             channel = guild.get_channel_or_thread(channel_id) if guild else None
             if guild is None or channel is None or self.bot.user is None:
                 return "access to that channel"
-            member = guild.me or await guild.fetch_member(self.bot.user.id)
+            try:
+                member = guild.me or await guild.fetch_member(self.bot.user.id)
+            except discord.HTTPException:
+                return None  # cannot tell; the first delivery pauses the digest with Discord's reason
             have = channel.permissions_for(member)
         lacking = [name.replace("_", " ").title() for name, value in NEEDED if value and not getattr(have, name)]
         return ", ".join(lacking) or None
