@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.adapters.text import render_text
 from bot.cli.common import briefing_or_exit
+from bot.digest.commands import parse_topics
 from bot.digest.compose import DEFAULT_SIZE, MAX_SIZE, Rotation, choose, digest_reply, eligible
 from bot.router import Router
 
@@ -22,16 +23,10 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     router = Router(briefing_or_exit(args))
-    topics: list[str] = []
-    for name in (args.topics or "").split(","):
-        if not name.strip():
-            continue
-        topic = router.find_topic(name)
-        if topic is None:
-            known = ", ".join(t.id for t in router.briefing.topics)
-            print(f"briefbot digest preview: no topic matches “{name.strip()}” (topics: {known})")
-            return 2
-        topics.append(topic.id)
+    topics, problem = parse_topics(router, args.topics)
+    if problem:
+        print(f"briefbot digest preview: {problem}")
+        return 2
     if not 1 <= args.size <= MAX_SIZE:
         print(f"briefbot digest preview: --size must be 1 to {MAX_SIZE}")
         return 2

@@ -22,6 +22,24 @@ def error(text: str, suggestions: tuple[str, ...] = ()) -> Reply:
     return _notice("Digest not changed", text, kind=ReplyKind.error, suggestions=suggestions)
 
 
+def parse_topics(router: Router, text: str | None) -> tuple[tuple[str, ...], str | None]:
+    """Topic ids from 'arms, sanctions' (ids, titles or near them), or why some matched nothing."""
+    if not text or not text.strip():
+        return (), None
+    found: list[str] = []
+    unknown: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        topic = router.find_topic(part) if part else None
+        if topic is None and part:
+            unknown.append(part)
+        elif topic is not None and topic.id not in found:
+            found.append(topic.id)
+    if unknown:
+        names = ", ".join(t.title for t in router.briefing.topics)
+        return (), f"No topic matches {', '.join(f'“{u}”' for u in unknown)}. Topics: {names}."
+    return tuple(found), None
+
+
 class DigestCommands:
     def __init__(self, service: DigestService, channel_name: Callable[[int], str] = lambda c: f"<#{c}>") -> None:
         self.service = service
@@ -32,20 +50,7 @@ class DigestCommands:
         return self.service.router()
 
     def topics(self, text: str | None) -> tuple[tuple[str, ...], str | None]:
-        """Topic ids from 'arms, sanctions', or the names that matched nothing."""
-        if not text or not text.strip():
-            return (), None
-        found, unknown = [], []
-        for part in (p.strip() for p in text.split(",")):
-            topic = self.router.find_topic(part) if part else None
-            if topic is None and part:
-                unknown.append(part)
-            elif topic is not None and topic.id not in found:
-                found.append(topic.id)
-        if unknown:
-            names = ", ".join(t.title for t in self.router.briefing.topics)
-            return (), f"No topic matches {', '.join(f'“{u}”' for u in unknown)}. Topics: {names}."
-        return tuple(found), None
+        return parse_topics(self.router, text)
 
     def subscribe(
         self,

@@ -140,5 +140,5 @@ class DigestService:
         return 1
 
     def _owns(self, delivery: Delivery) -> bool:
-        sub = next((s for s in self.store.subscriptions() if s.id == delivery.subscription_id), None)
-        return sub is not None and self.mine(sub.guild_id)
+        guild = self.store.guild_of(delivery.subscription_id)
+        return guild is not None and self.mine(guild)

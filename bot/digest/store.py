@@ -298,6 +298,11 @@ class Store:
         with self.engine.connect() as conn:
             return [_subscription(row) for row in conn.execute(query)]
 
+    def guild_of(self, subscription_id: int) -> int | None:
+        with self.engine.connect() as conn:
+            query = select(subscriptions.c.guild_id).where(subscriptions.c.id == subscription_id)
+            return conn.execute(query).scalar()
+
     def subscription(self, channel_id: int) -> Subscription | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(subscriptions).where(subscriptions.c.channel_id == channel_id)).first()

@@ -24,7 +24,7 @@ def test_cli_preview_prints_a_sourced_digest(run_bot: RunBot) -> None:
 def test_cli_preview_refuses_an_unknown_topic(run_bot: RunBot) -> None:
     proc = run_bot("digest", "preview", "--topics", "cooking")
     assert proc.returncode == 2
-    assert "no topic matches “cooking”" in proc.stdout
+    assert "No topic matches “cooking”" in proc.stdout
 
 
 def test_the_console_subscribes_itself_and_prints_digests_as_they_fire(router: Router, tmp_path: Path) -> None:
