@@ -356,15 +356,8 @@ class Store:
                     return None  # removed, paused, or another process moved it on
                 for missed in skipped:
                     conn.execute(insert(deliveries).values(_delivery_values(sub, missed, SKIPPED, now)))
-                _, count = _rotation(conn, sub.channel_id)
-                number = count + 1
-                values = _delivery_values(sub, slot, CLAIMED, now)
-                values.update(digest_number=number, snippet_ids=json.dumps([p.snippet_id for p in picks]))
-                delivery_id = conn.execute(insert(deliveries).values(values)).inserted_primary_key[0]  # type: ignore[index]
                 conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(next_slot=next_slot))
-                _record_history(conn, sub.channel_id, picks, number, known, now)
-                row = conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).one()
-                return _delivery(row)
+                return _claim(conn, sub, slot, picks, known, now)
         except exc.IntegrityError:
             return None  # another process claimed this slot first
 
@@ -387,13 +380,7 @@ class Store:
     def send_now(self, sub: Subscription, picks: Sequence[Pick], known: Sequence[str], now: datetime) -> Delivery:
         """An extra digest outside the schedule (/digest send-now): claimed at `now`."""
         with self.transaction() as conn:
-            _, count = _rotation(conn, sub.channel_id)
-            number = count + 1
-            values = _delivery_values(sub, now, CLAIMED, now)
-            values.update(digest_number=number, snippet_ids=json.dumps([p.snippet_id for p in picks]))
-            delivery_id = conn.execute(insert(deliveries).values(values)).inserted_primary_key[0]  # type: ignore[index]
-            _record_history(conn, sub.channel_id, picks, number, known, now)
-            return _delivery(conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).one())
+            return _claim(conn, sub, now, picks, known, now)
 
     def mark_sent(self, delivery: Delivery, message_id: int, now: datetime) -> None:
         with self.transaction() as conn:
@@ -464,6 +451,19 @@ def _delivery_values(sub: Subscription, slot: datetime, status: str, now: dateti
         "attempts": 0,
         "claimed_at": now,
     }
+
+
+def _claim(
+    conn: Connection, sub: Subscription, slot: datetime, picks: Sequence[Pick], known: Sequence[str], now: datetime
+) -> Delivery:
+    """Insert the claimed delivery, numbered after the channel's last digest, and its history."""
+    _, count = _rotation(conn, sub.channel_id)
+    number = count + 1
+    values = _delivery_values(sub, slot, CLAIMED, now)
+    values.update(digest_number=number, snippet_ids=json.dumps([p.snippet_id for p in picks]))
+    delivery_id = conn.execute(insert(deliveries).values(values)).inserted_primary_key[0]  # type: ignore[index]
+    _record_history(conn, sub.channel_id, picks, number, known, now)
+    return _delivery(conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).one())
 
 
 def _rotation(conn: Connection, channel_id: int) -> tuple[Rotation, int]:
