@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 HEDGES_PATH = Path(__file__).with_name("hedges.yaml")
 
 # How each kind of word is named in a message.
-_KIND = {"hedge": "hedges", "attribution": "attributes it", "intent": "reads a motive"}
+_KIND = {"hedge": "hedges", "attribution": "attributes it", "source": "names a source", "intent": "reads a motive"}
 _SHOWN = 3
 
 
@@ -32,6 +32,7 @@ class _HedgeFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     hedge: list[str]
     attribution: list[str]
+    source: list[str]
     intent: list[str]
 
 
