@@ -117,9 +117,10 @@ class _Loader:
         self.digest = hashlib.sha256()
 
     def rel(self, path: Path) -> str:
+        # The folder is resolved, not the file: a broken link is named as the link.
         try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
+            return str((path.parent.resolve() / path.name).relative_to(self.root.resolve()))
+        except (ValueError, OSError):
             return str(path)
 
     def problem(self, file: str, item: str | None, message: str, line: int | None = None) -> None:

@@ -120,6 +120,8 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.problem and exc.context:
+            problem = f"{exc.problem} ({exc.context})"
         raise YamlProblem(f"YAML syntax error: {problem}", line) from exc
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {_one_line(str(exc))}", getattr(exc, "line", None)) from exc
