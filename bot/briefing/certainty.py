@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.briefing.models import Certainty, Citation, Event, Quote, Snippet
-from bot.briefing.text import normalise, sentences
+from bot.briefing.text import normalise, quote_sentences
 from bot.briefing.yamlfile import YamlProblem, read_yaml
 
 if TYPE_CHECKING:
@@ -107,6 +107,8 @@ class CertaintyRules:
             if names
         }
         self.report = report
+        # The words found in each sentence: the same sentences are cited again and again.
+        self._words: dict[str, list[tuple[str, str]]] = {}
 
     def cited(self, citations: Sequence[Citation]) -> list[_Cited]:
         out = []
@@ -114,11 +116,14 @@ class CertaintyRules:
             article = self.articles.get(citation.article)
             if article is None:
                 continue  # reported by the citation check
-            quoted = sentences(normalise(citation.quote))
+            quoted = quote_sentences(citation.quote)
             start = article.locate(quoted)
             for offset, sentence in enumerate(quoted):
                 before = article.all_sentences[start + offset - 1] if start is not None and start + offset > 0 else ""
-                out.append(_Cited(citation.article, sentence, before, self.lexicon.find(sentence)))
+                words = self._words.get(sentence)
+                if words is None:
+                    words = self._words[sentence] = self.lexicon.find(sentence)
+                out.append(_Cited(citation.article, sentence, before, words))
         return out
 
     def names_speaker(self, speaker: str, cited: Sequence[_Cited]) -> bool:

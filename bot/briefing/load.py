@@ -27,7 +27,7 @@ from bot.briefing.models import (
     Source,
     Topic,
 )
-from bot.briefing.text import article_lines, normalise, sentences
+from bot.briefing.text import article_lines, normalise, quote_sentences, sentences
 from bot.briefing.yamlfile import LineDict, YamlProblem, parse_yaml, read_text
 
 M = TypeVar("M", bound=BaseModel)
@@ -478,7 +478,7 @@ def _check_citations(loader: _Loader, articles: dict[str, Article], located: lis
             if article is None:
                 loader.problem(loc.file, loc.item.id, f"sources: unknown article '{citation.article}'", loc.line)
                 continue
-            quoted = sentences(normalise(citation.quote))
+            quoted = quote_sentences(citation.quote)
             if article.locate(quoted) is not None:
                 continue
             where = f"{citation.article} ({article.source.file})"
@@ -537,12 +537,16 @@ def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str
             if len(sentence) >= _COPY_MIN_CHARS and len(first) >= _KEY_WORDS:
                 key = tuple(m.group(0) for m in first[:_KEY_WORDS])
                 by_start.setdefault(key, []).append((article.source.id, sentence, first[0].start()))
+    first_words = {key[0] for key in by_start}
     for loc in located:
         text = normalise(loc.item.text)
         words = list(_WORD.finditer(text))
+        tokens = [m.group(0) for m in words]
         reported: set[str] = set()
-        for index in range(len(words) - _KEY_WORDS + 1):
-            key = tuple(m.group(0) for m in words[index : index + _KEY_WORDS])
+        for index in range(len(tokens) - _KEY_WORDS + 1):
+            if tokens[index] not in first_words:
+                continue
+            key = tuple(tokens[index : index + _KEY_WORDS])
             for source_id, sentence, lead in by_start.get(key, ()):
                 start = words[index].start() - lead
                 if start >= 0 and sentence not in reported and text.startswith(sentence, start):
@@ -577,7 +581,7 @@ def _coverage(articles: dict[str, Article], snippets: list[Snippet]) -> list[Art
     cited: dict[str, set[str]] = {source_id: set() for source_id in articles}
     for snippet in snippets:
         for citation in snippet.sources:
-            cited.setdefault(citation.article, set()).update(sentences(normalise(citation.quote)))
+            cited.setdefault(citation.article, set()).update(quote_sentences(citation.quote))
     report = []
     for source_id, article in articles.items():
         uncovered = tuple(s for s in article.sentences if s not in cited[source_id])

@@ -7,6 +7,7 @@ reads the same files in the live bot.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,16 +36,24 @@ _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """Safe loading, plus: mappings remember their line, a key written twice is a problem, and
-    anchors, aliases and merge keys are refused (an alias bomb would otherwise expand without end)."""
+    """Safe loading, plus: mappings remember their line, a key written twice is a problem, merge keys
+    are refused."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.problems: list[YamlProblem] = []
+
+
+class _AliasRefusingLoader(_LineLoader):
+    """For text that may hold anchors: aliases are refused before they are expanded (an alias bomb
+    would otherwise grow without end). A separate class, as checking every node costs a third more."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
         self._seen_nodes: set[int] = set()
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # An alias is the same node met twice; refuse it before it is expanded.
+        # An alias is the same node met twice.
         if id(node) in self._seen_nodes and not isinstance(node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
                 None, None, "anchors and aliases (&name, *name) are not supported: write the value out", node.start_mark
@@ -53,10 +62,24 @@ class _LineLoader(_SafeLoader):  # type: ignore[valid-type,misc]
         return super().construct_object(node, deep=deep)
 
 
+# Where an anchor (&name) could start a YAML token; prose such as "R&D" does not match.
+_ANCHOR = re.compile(r"(?:^|[\s\[\]{},:?-])&[^\s\[\]{},]", re.MULTILINE)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    keys = [key_node.value for key_node, _ in node.value if isinstance(key_node, yaml.ScalarNode)]
+    if len(set(keys)) != len(keys) or "<<" in keys:
+        _check_keys(loader, node)
+    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+def _check_keys(loader: _LineLoader, node: yaml.MappingNode) -> None:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
+        if key_node.tag == _MERGE_TAG:
             raise yaml.constructor.ConstructorError(
                 None, None, "merge keys (<<) are not supported: write the keys out", key_node.start_mark
             )
@@ -68,9 +91,6 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
                 loader.problems.append(YamlProblem(message, line))
             else:
                 seen[key] = line
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -114,7 +134,7 @@ def parse_yaml(text: str) -> tuple[Any, list[YamlProblem]]:
     loader: _LineLoader | None = None
     try:
         # _LineLoader is a SafeLoader: no arbitrary objects.
-        loader = _LineLoader(text)
+        loader = _AliasRefusingLoader(text) if _ANCHOR.search(text) else _LineLoader(text)
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
