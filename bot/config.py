@@ -15,6 +15,17 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The repository root: `bot/` sits in it beside `briefings/` and `seeds/`.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The copy of briefings/ and seeds/ that a non-editable install carries inside the package (in a
+# checkout, bot/data/ holds links to the real folders; pyproject.toml's package-data copies them).
+PACKAGED_DATA = Path(__file__).resolve().parent / "data"
+
+
+def default_data_root() -> Path:
+    """Where briefings/ and seeds/ are unless BRIEFING_DIR / SEEDS_DIR say otherwise: the checkout
+    `bot/` was imported from, else the copy installed with the package."""
+    if (PROJECT_ROOT / "briefings").is_dir() and (PROJECT_ROOT / "seeds").is_dir():
+        return PROJECT_ROOT
+    return PACKAGED_DATA
 API_VERSION = 10
 
 
@@ -55,8 +66,9 @@ class Settings(BaseSettings):
     crash_at: str | None = Field(default=None, validation_alias="BRIEFBOT_CRASH_AT")
     log_level: str = "INFO"
 
-    briefing_dir: Path = PROJECT_ROOT / "briefings"
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    # The briefing and the articles (BRIEFING_DIR, SEEDS_DIR): see default_data_root.
+    briefing_dir: Path = Field(default_factory=lambda: default_data_root() / "briefings")
+    seeds_dir: Path = Field(default_factory=lambda: default_data_root() / "seeds")
 
     _split_ids = field_validator("shard_ids", "owner_ids", mode="before")(_int_list)
 

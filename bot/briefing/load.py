@@ -7,16 +7,17 @@ then references, quotes and coverage are checked across files.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from bot.briefing.certainty import HEDGES_PATH, check_certainty, load_lexicon
 from bot.briefing.models import (
     Briefing,
-    Certainty,
     Citation,
     Disagreement,
     Entity,
@@ -26,8 +27,8 @@ from bot.briefing.models import (
     Source,
     Topic,
 )
-from bot.briefing.text import article_lines, normalise, sentences
-from bot.briefing.yamlfile import LineDict, YamlProblem, read_yaml
+from bot.briefing.text import article_lines, normalise, quote_sentences, sentences
+from bot.briefing.yamlfile import LineDict, YamlProblem, parse_yaml, read_text
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,6 +55,19 @@ class Article:
     body: str
     # The factual sentences (headings and chrome left out), normalised.
     sentences: tuple[str, ...]
+    # Every sentence in order, headings included: a quote is a run of these.
+    all_sentences: tuple[str, ...] = ()
+    # Where each sentence occurs in all_sentences.
+    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def locate(self, quoted: Sequence[str]) -> int | None:
+        """Where the run of whole sentences `quoted` starts in the article, or None."""
+        if not quoted:
+            return None
+        for start in self.positions.get(quoted[0], ()):
+            if tuple(self.all_sentences[start : start + len(quoted)]) == tuple(quoted):
+                return start
+        return None
 
 
 @dataclass(frozen=True)
@@ -103,36 +117,54 @@ class _Loader:
         self.digest = hashlib.sha256()
 
     def rel(self, path: Path) -> str:
+        # The folder is resolved, not the file: a broken link is named as the link.
         try:
-            return str(path.resolve().relative_to(self.root.resolve()))
-        except ValueError:
+            return str((path.parent.resolve() / path.name).relative_to(self.root.resolve()))
+        except (ValueError, OSError):
             return str(path)
 
     def problem(self, file: str, item: str | None, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(file, item, message, line))
 
-    def read(self, path: Path) -> Any:
-        self.digest.update(self.rel(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    def text(self, path: Path) -> str | None:
+        """A file's text (hashed into the version), or None with a problem naming the file."""
         try:
-            return read_yaml(path)
+            text = read_text(path)
         except YamlProblem as exc:
             self.problem(self.rel(path), None, exc.message, exc.line)
             return None
+        self.digest.update(self.rel(path).encode() + b"\0" + text.encode() + b"\0")
+        return text
+
+    def read(self, path: Path) -> Any:
+        """A YAML file's data, or None with problems naming the file (and line)."""
+        text = self.text(path)
+        if text is None:
+            return None
+        try:
+            data, problems = parse_yaml(text)
+        except YamlProblem as exc:
+            self.problem(self.rel(path), None, exc.message, exc.line)
+            return None
+        for found in problems:
+            self.problem(self.rel(path), None, found.message, found.line)
+        return data
 
     def items(self, path: Path, data: Any, key: str, model: type[M]) -> Iterator[Located]:
         """Validate the list under `key`, yielding each good item; bad ones become problems."""
         file = self.rel(path)
         if data is None:
+            self.problem(file, None, f"empty: expected a mapping with a '{key}:' list at the top")
             return
         if not isinstance(data, dict) or key not in data:
-            self.problem(file, None, f"expected a mapping with a '{key}:' list at the top")
+            self.problem(file, None, f"expected a mapping with a '{key}:' list at the top, found {_kind(data)}")
             return
         unknown = sorted(set(data) - {key})
         if unknown:
             self.problem(file, None, f"unknown top-level key(s): {', '.join(map(str, unknown))}")
         entries = data[key]
         if not isinstance(entries, list):
-            self.problem(file, None, f"'{key}' must be a list")
+            self.problem(file, None, f"'{key}' must be a list, found {_kind(entries)}", getattr(data, "line", None))
             return
         for index, raw in enumerate(entries):
             line = raw.line if isinstance(raw, LineDict) else None
@@ -146,6 +178,10 @@ class _Loader:
 
     def one(self, path: Path, data: Any, model: type[M]) -> M | None:
         file = self.rel(path)
+        if not isinstance(data, dict):
+            what = "empty" if data is None else f"found {_kind(data)}"
+            self.problem(file, None, f"expected a mapping of keys (version:, title:, …) at the top: {what}")
+            return None
         try:
             return model.model_validate(data)
         except ValidationError as exc:
@@ -153,6 +189,19 @@ class _Loader:
                 loc = ".".join(str(part) for part in error["loc"]) or "file"
                 self.problem(file, None, f"{loc}: {error['msg']}", getattr(data, "line", None))
             return None
+
+
+def _kind(value: Any) -> str:
+    """How a YAML value reads to a curator."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if value is None:
+        return "nothing"
+    return f"a {type(value).__name__}"
 
 
 def _label(raw: Any, index: int) -> str:
@@ -183,9 +232,31 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
     briefings = briefings or root / "briefings"
     seeds = seeds or root / "seeds"
     loader = _Loader(root, briefings, seeds)
+    try:
+        return _load(loader)
+    except Exception as exc:  # a bug of ours must not take /reload or `check` down: say so instead
+        message = f"unexpected error while loading (a bug in briefbot): {type(exc).__name__}: {exc}"
+        loader.problem(loader.rel(briefings), None, message)
+        return LoadResult(briefing=None, problems=loader.problems)
 
-    sources = list(_load_sources(loader))
-    articles = {loc.item.id: _article(loader, loc.item) for loc in sources}
+
+def _load(loader: _Loader) -> LoadResult:
+    briefings, seeds = loader.briefings, loader.seeds
+    if not briefings.is_dir():
+        what = "is not a folder" if briefings.exists() else "does not exist"
+        loader.problem(loader.rel(briefings), None, f"the briefing folder {what}")
+        return LoadResult(briefing=None, problems=loader.problems)
+    articles: dict[str, Article] = {}
+    sources: list[Located] = []
+    if not seeds.is_dir():
+        what = "is not a folder" if seeds.exists() else "does not exist"
+        loader.problem(loader.rel(seeds), None, f"the articles folder {what}: quotes cannot be verified")
+    else:
+        for loc in _load_sources(loader):
+            article = _article(loader, loc.item)
+            if article is not None:
+                sources.append(loc)
+                articles[loc.item.id] = article
 
     front_path = briefings / "briefing.yaml"
     front = None
@@ -194,15 +265,16 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
         loader.problem(loader.rel(front_path), None, "missing: it holds the version, title and topics")
     else:
         front_data = loader.read(front_path)
-        if front_data is not None:
-            front = loader.one(front_path, {k: v for k, v in front_data.items()}, _Front)
+        if front_data is not None or not loader.problems or loader.problems[-1].file != loader.rel(front_path):
+            front = loader.one(front_path, front_data, _Front)
             if front is not None:
                 topics = list(loader.items(front_path, {"topics": front.topics}, "topics", Topic))
 
     entities = _load_list(loader, briefings / "entities.yaml", "entities", Entity)
-    snippet_files = sorted((briefings / "snippets").glob("*.yaml"))
+    snippet_dir = briefings / "snippets"
+    snippet_files = sorted(snippet_dir.glob("*.yaml")) if snippet_dir.is_dir() else []
     if not snippet_files:
-        loader.problem(loader.rel(briefings / "snippets"), None, "no snippet files (*.yaml) found")
+        loader.problem(loader.rel(snippet_dir), None, "no snippet files (*.yaml) found")
     snippets = [loc for path in snippet_files for loc in _load_list(loader, path, "snippets", Snippet)]
     events = _load_list(loader, briefings / "timeline.yaml", "events", Event)
     quotes = _load_list(loader, briefings / "quotes.yaml", "quotes", Quote)
@@ -220,9 +292,11 @@ def load(root: Path, briefings: Path | None = None, seeds: Path | None = None) -
     topic_ids = {loc.item.id for loc in topics}
     entity_ids = {loc.item.id for loc in entities}
     _check_references(loader, snippets, events, quotes, disagreements, topic_ids, entity_ids)
-    _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
-    _check_entities_grounded(loader, entities, articles)
-    _check_own_words(loader, [*snippets, *events, *disagreements], articles)
+    if seeds.is_dir():
+        _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
+        _check_entities_grounded(loader, entities, articles)
+        _check_own_words(loader, [*snippets, *events, *disagreements], articles)
+        _check_certainty(loader, articles, entities, [*snippets, *events], quotes)
 
     if front is not None:
         snippet_ids = {loc.item.id for loc in snippets}
@@ -261,10 +335,13 @@ def load_briefing(root: Path, briefings: Path | None = None, seeds: Path | None 
 
 
 def _load_list(loader: _Loader, path: Path, key: str, model: type[M]) -> list[Located]:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         loader.problem(loader.rel(path), None, f"missing: it holds the briefing's {key}")
         return []
-    return list(loader.items(path, loader.read(path), key, model))
+    data = loader.read(path)
+    if data is None and any(p.file == loader.rel(path) for p in loader.problems):
+        return []  # unreadable: already said why
+    return list(loader.items(path, data, key, model))
 
 
 def _load_synonyms(loader: _Loader, path: Path) -> tuple[tuple[str, ...], ...]:
@@ -289,12 +366,17 @@ def _load_sources(loader: _Loader) -> Iterator[Located]:
     for path in metas:
         data = loader.read(path)
         if data is None:
+            if not any(p.file == loader.rel(path) for p in loader.problems):
+                loader.problem(loader.rel(path), None, "empty: expected the article's metadata (id:, file:, …)")
             continue
         source = loader.one(path, data, Source)
         if source is None:
             continue
         described.add(source.file)
-        if not (loader.seeds / source.file).is_file():
+        if Path(source.file).name != source.file or source.file in {".", ".."}:
+            loader.problem(loader.rel(path), source.id, f"file: {source.file!r} must be a file name in seeds/")
+            continue
+        if not (loader.seeds / source.file).exists():
             loader.problem(loader.rel(path), source.id, f"file: {source.file} does not exist in seeds/")
             continue
         yield Located(loader.rel(path), getattr(data, "line", None), source)
@@ -303,18 +385,36 @@ def _load_sources(loader: _Loader) -> Iterator[Located]:
             loader.problem(loader.rel(article), None, "no metadata file in seeds/ describes this article")
 
 
-def _article(loader: _Loader, source: Source) -> Article:
+def _article(loader: _Loader, source: Source) -> Article | None:
     path = loader.seeds / source.file
-    raw = path.read_text(encoding="utf-8")
-    loader.digest.update(source.file.encode() + b"\0" + raw.encode() + b"\0")
+    raw = loader.text(path)
+    if raw is None:
+        return None
     norm_raw = normalise(raw)
     for piece in (*source.not_article_text, *source.headings):
         if normalise(piece) not in norm_raw:
             loader.problem(loader.rel(path), source.id, f"metadata names text that is not in the file: {piece!r}")
     lines = article_lines(raw, source.not_article_text)
     headings = {normalise(h) for h in source.headings}
-    factual = [s for line in lines if line not in headings for s in sentences(line)]
-    return Article(source=source, body=" ".join(lines), sentences=tuple(factual))
+    every: list[str] = []
+    factual: list[str] = []
+    for line in lines:
+        if line in headings:
+            every.append(line)
+            continue
+        for sentence in sentences(line):
+            every.append(sentence)
+            factual.append(sentence)
+    positions: dict[str, list[int]] = {}
+    for index, sentence in enumerate(every):
+        positions.setdefault(sentence, []).append(index)
+    return Article(
+        source=source,
+        body=" ".join(lines),
+        sentences=tuple(factual),
+        all_sentences=tuple(every),
+        positions={sentence: tuple(found) for sentence, found in positions.items()},
+    )
 
 
 def _check_unique(loader: _Loader, kind: str, located: list[Located]) -> None:
@@ -345,9 +445,8 @@ def _check_references(
         need(loc, "entity", snippet.speaker, entity_ids, "speaker")
         for ref in snippet.entities:
             need(loc, "entity", ref, entity_ids, "entities")
-        if snippet.certainty is Certainty.claim and snippet.speaker is None:
-            loader.problem(loc.file, snippet.id, "certainty 'claim' needs a speaker (an entity id)", loc.line)
     for loc in events:
+        need(loc, "entity", loc.item.speaker, entity_ids, "speaker")
         for ref in loc.item.entities:
             need(loc, "entity", ref, entity_ids, "entities")
     for loc in quotes:
@@ -367,58 +466,125 @@ def _citations(item: Any) -> Iterable[Citation]:
     return ()
 
 
+# Quotes whose failure is explained in detail (the search for a near match reads the whole article).
+_EXPLAINED = 50
+
+
 def _check_citations(loader: _Loader, articles: dict[str, Article], located: list[Located]) -> None:
+    explained = 0
     for loc in located:
         for citation in _citations(loc.item):
             article = articles.get(citation.article)
             if article is None:
                 loader.problem(loc.file, loc.item.id, f"sources: unknown article '{citation.article}'", loc.line)
-            elif normalise(citation.quote) not in article.body:
-                loader.problem(
-                    loc.file,
-                    loc.item.id,
-                    f"quote not found in {citation.article} ({article.source.file}): {_clip(citation.quote)!r}",
-                    loc.line,
-                )
+                continue
+            quoted = quote_sentences(citation.quote)
+            if article.locate(quoted) is not None:
+                continue
+            where = f"{citation.article} ({article.source.file})"
+            message = f"quote not found in {where}: {_clip(citation.quote)!r}"
+            if explained < _EXPLAINED:
+                explained += 1
+                if all(s in article.positions for s in quoted):
+                    message = f"quote's sentences are in {where} but not one after another: {_clip(citation.quote)!r}"
+                elif normalise(citation.quote) in article.body:
+                    message = (
+                        f"quote is part of a sentence of {where}: cite whole sentences, from the first word to the "
+                        f"full stop: {_clip(citation.quote)!r}"
+                    )
+            loader.problem(loc.file, loc.item.id, message, loc.line)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalise(text).casefold()))
 
 
 def _check_entities_grounded(loader: _Loader, entities: list[Located], articles: dict[str, Article]) -> None:
-    bodies = " ".join(article.body for article in articles.values()).casefold()
+    """Every entity is named in an article: some spelling occurs there as whole words."""
+    if not articles:
+        return
+    wanted = {words for loc in entities for s in loc.item.spellings if (words := _words(s))}
+    lengths: dict[str, set[int]] = {}
+    for words in wanted:
+        lengths.setdefault(words[0], set()).add(len(words))
+    found: set[tuple[str, ...]] = set()
+    for article in articles.values():
+        tokens = _words(article.body)
+        for index, token in enumerate(tokens):
+            for length in lengths.get(token, ()):
+                found.add(tokens[index : index + length])
     for loc in entities:
         entity: Entity = loc.item
-        if articles and not any(normalise(s).casefold() in bodies for s in entity.spellings):
+        if not any(_words(s) in found for s in entity.spellings):
             loader.problem(loc.file, entity.id, "neither the name nor any alias occurs in an article", loc.line)
 
 
 # Shorter sentences ("Both sides denied it.") may recur in our own words by coincidence.
 _COPY_MIN_CHARS = 50
+# Sentences are found by their first words, then compared whole.
+_KEY_WORDS = 4
 
 
 def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str, Article]) -> None:
     """Text is our own words: a whole article sentence belongs in a quote, not in the text."""
-    long_sentences = [(a.source.id, s) for a in articles.values() for s in a.sentences if len(s) >= _COPY_MIN_CHARS]
+    by_start: dict[tuple[str, ...], list[tuple[str, str, int]]] = {}
+    for article in articles.values():
+        for sentence in article.sentences:
+            first = list(_WORD.finditer(sentence))
+            if len(sentence) >= _COPY_MIN_CHARS and len(first) >= _KEY_WORDS:
+                key = tuple(m.group(0) for m in first[:_KEY_WORDS])
+                by_start.setdefault(key, []).append((article.source.id, sentence, first[0].start()))
+    first_words = {key[0] for key in by_start}
     for loc in located:
         text = normalise(loc.item.text)
-        for source_id, sentence in long_sentences:
-            if sentence in text:
-                loader.problem(
-                    loc.file,
-                    loc.item.id,
-                    f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
-                    f"{_clip(sentence)!r}",
-                    loc.line,
-                )
+        words = list(_WORD.finditer(text))
+        tokens = [m.group(0) for m in words]
+        reported: set[str] = set()
+        for index in range(len(tokens) - _KEY_WORDS + 1):
+            if tokens[index] not in first_words:
+                continue
+            key = tuple(tokens[index : index + _KEY_WORDS])
+            for source_id, sentence, lead in by_start.get(key, ()):
+                start = words[index].start() - lead
+                if start >= 0 and sentence not in reported and text.startswith(sentence, start):
+                    reported.add(sentence)
+                    loader.problem(
+                        loc.file,
+                        loc.item.id,
+                        f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
+                        f"{_clip(sentence)!r}",
+                        loc.line,
+                    )
+
+
+def _check_certainty(
+    loader: _Loader, articles: dict[str, Article], entities: list[Located], items: list[Located], quotes: list[Located]
+) -> None:
+    try:
+        lexicon = load_lexicon()
+    except YamlProblem as exc:
+        message = f"the certainty rules' word list cannot be used: {exc.message}"
+        loader.problem(str(HEDGES_PATH), None, message, exc.line)
+        return
+    spellings = {loc.item.id: loc.item.spellings for loc in entities}
+
+    def report(loc: Located, message: str) -> None:
+        loader.problem(loc.file, loc.item.id, message, loc.line)
+
+    check_certainty(lexicon, articles, spellings, items, quotes, report)
 
 
 def _coverage(articles: dict[str, Article], snippets: list[Snippet]) -> list[ArticleCoverage]:
-    quotes: dict[str, list[str]] = {source_id: [] for source_id in articles}
+    cited: dict[str, set[str]] = {source_id: set() for source_id in articles}
     for snippet in snippets:
         for citation in snippet.sources:
-            quotes.setdefault(citation.article, []).append(normalise(citation.quote))
+            cited.setdefault(citation.article, set()).update(quote_sentences(citation.quote))
     report = []
     for source_id, article in articles.items():
-        cited = quotes[source_id]
-        uncovered = tuple(s for s in article.sentences if not any(s in q for q in cited))
+        uncovered = tuple(s for s in article.sentences if s not in cited[source_id])
         report.append(ArticleCoverage(source_id, len(article.sentences), uncovered))
     return report
 

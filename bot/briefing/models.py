@@ -20,6 +20,8 @@ TITLE_LIMIT = 256
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# A curator's note on why a rule of `briefbot check` does not apply to an item: a sentence, not "ok".
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=600)]
 
 
 class Frozen(BaseModel):
@@ -105,6 +107,10 @@ class Snippet(Frozen):
     certainty: Certainty
     # Who makes the claim, for certainty "claim" (an entity id).
     speaker: Id | None = None
+    # Why "confirmed" stands although a cited sentence hedges or attributes (see briefings/README.md).
+    confirmed_because: Reason | None = None
+    # Why a speculation may cite another article's plain statement beside the guess.
+    joined_because: Reason | None = None
     entities: tuple[Id, ...] = ()
     # Extra words a reader might search with that the text does not contain.
     terms: tuple[str, ...] = ()
@@ -119,6 +125,10 @@ class Event(Frozen):
     order: int
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
     certainty: Certainty
+    # As on a snippet: who makes the claim, and the curator's notes on the certainty rules.
+    speaker: Id | None = None
+    confirmed_because: Reason | None = None
+    joined_because: Reason | None = None
     entities: tuple[Id, ...] = ()
     sources: tuple[Citation, ...] = Field(min_length=1)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Only typography may differ between a quote and its article: curly vs straight quotes, dash kinds,
 # non-breaking spaces and line breaks.
@@ -58,6 +59,12 @@ def sentences(paragraph: str) -> list[str]:
     if tail:
         out.append(tail)
     return out
+
+
+@lru_cache(maxsize=8192)
+def quote_sentences(quote: str) -> tuple[str, ...]:
+    """A citation's sentences, normalised (cached: the same sentence is often cited many times)."""
+    return tuple(sentences(normalise(quote)))
 
 
 def article_lines(text: str, not_article_text: tuple[str, ...]) -> list[str]:

@@ -16,8 +16,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Briefs people on the September 2023 Kim Jong Un – Vladimir Putin summit.",
     )
     parser.add_argument("--version", action="version", version=f"briefbot {__version__}")
-    parser.add_argument("--briefings", metavar="DIR", help="the briefing folder (default: ./briefings of the project)")
-    parser.add_argument("--seeds", metavar="DIR", help="the articles folder (default: ./seeds of the project)")
+    parser.add_argument(
+        "--briefings", metavar="DIR", help="the briefing folder (default: BRIEFING_DIR, else the project's briefings/)"
+    )
+    parser.add_argument(
+        "--seeds", metavar="DIR", help="the articles folder (default: SEEDS_DIR, else the project's seeds/)"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (run, console, ask, check, export, digest, sync):
         module.register(commands)

@@ -89,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    not cited: {sentence}")
     if result.problems:
         print(f"{len(result.problems)} problem(s): the briefing is not valid", file=sys.stderr)
+    elif result.briefing is None:
+        print("the briefing could not be loaded", file=sys.stderr)
     elif not coverage_ok:
         print(f"coverage {percent:.1f}% is below --min-coverage {args.min_coverage:g}%", file=sys.stderr)
     else:

@@ -34,6 +34,10 @@ def document(briefing: Briefing) -> dict[str, Any]:
                 "title": s.title,
                 "text": s.text,
                 "certainty": s.certainty.value,
+                # Who makes a claim, and the curator's notes on the certainty rules (briefings/README.md).
+                "speaker": s.speaker,
+                "confirmed_because": s.confirmed_because,
+                "joined_because": s.joined_because,
                 "entities": list(s.entities),
                 "sources": [{"article": c.article, "quote": c.quote} for c in s.sources],
             }

@@ -32,7 +32,7 @@ def test_a_quote_of_two_sentences_covers_both(mini: Path) -> None:
             "quote: The leaders met on Wednesday at a spaceport.",
             "quote: >-\n          Analysts doubt that U.N. sanctions will stop a deal.\n"
             "          Nobody knows what was agreed.",
-        ),
+        ).replace("certainty: confirmed", "certainty: analysis"),
         encoding="utf-8",
     )
     result = load(mini)

@@ -70,7 +70,8 @@ def test_export_prints_the_documented_document(run_bot: RunBot) -> None:
     assert {tuple(sorted(s)) for s in doc["sources"]} == {("date", "file", "headline", "id")}
     assert {tuple(sorted(t)) for t in doc["topics"]} == {("id", "title")}
     assert {tuple(sorted(s)) for s in doc["snippets"]} == {
-        ("certainty", "entities", "id", "sources", "text", "title", "topic")
+        ("certainty", "confirmed_because", "entities", "id", "joined_because", "sources", "speaker", "text", "title",
+         "topic")
     }
     assert {tuple(sorted(e)) for e in doc["entities"]} == {("aliases", "id", "kind", "name", "role")}
     for snippet in doc["snippets"]:
@@ -112,3 +113,32 @@ def test_seeds_are_the_shared_articles_byte_for_byte() -> None:
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.txt")}
 
     assert digests(PROJECT / "seeds") == digests(SHARED_SEEDS)
+
+
+def test_every_claim_names_its_speaker_as_an_entity(export: dict[str, object]) -> None:
+    entity_ids = {e["id"] for e in export["entities"]}  # type: ignore[union-attr]
+    for item in [*export["snippets"], *export["events"]]:  # type: ignore[misc]
+        if item["certainty"] == "claim":
+            assert item["speaker"] in entity_ids, item["id"]
+        else:
+            assert item["speaker"] is None, item["id"]
+    for quote in export["quotes"]:  # type: ignore[union-attr]
+        assert quote["speaker"] in entity_ids, quote["id"]
+
+
+def test_a_quote_card_never_reads_like_two_speakers(export: dict[str, object]) -> None:
+    """The card shows "name, role": "White House, The White House" reads as two speakers."""
+    names = {e["id"]: e["name"].casefold().removeprefix("the ") for e in export["entities"]}  # type: ignore[union-attr]
+    for quote in export["quotes"]:  # type: ignore[union-attr]
+        role = quote["role"].casefold().removeprefix("the ")
+        assert not role.startswith(names[quote["speaker"]]), (quote["id"], quote["role"])
+
+
+def test_the_audit_s_missing_entities_are_there(export: dict[str, object]) -> None:
+    names = {e["name"] for e in export["entities"]}  # type: ignore[union-attr]
+    assert {"Soviet Union", "the West", "Ukrainian counteroffensive", "South Korean military"} <= names
+
+
+def test_no_topic_promises_what_the_articles_lack(export: dict[str, object]) -> None:
+    titles = " ".join(t["title"] for t in export["topics"])  # type: ignore[union-attr]
+    assert "Japan" not in titles  # no article reports a reaction from Japan's government
