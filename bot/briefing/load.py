@@ -357,7 +357,20 @@ def _load_synonyms(loader: _Loader, path: Path) -> tuple[tuple[str, ...], ...]:
     for index, group in enumerate(groups):
         if len(group) < 2:
             loader.problem(loader.rel(path), f"group #{index + 1}", "a synonym group needs at least two words")
+        for word in group:
+            opposite = next((o for o in group if o in {p + word for p in _NEGATIONS}), None)
+            if opposite:
+                loader.problem(
+                    loader.rel(path),
+                    f"group #{index + 1}",
+                    f"“{word}” and “{opposite}” are opposites: put them in two groups",
+                )
     return groups
+
+
+# Prefixes that turn a word into its opposite: a synonym group joining both would answer
+# "was Russia willing" with what the articles say about unwillingness.
+_NEGATIONS = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 
 
 def _load_sources(loader: _Loader) -> Iterator[Located]:

@@ -174,3 +174,13 @@ def test_article_without_metadata_is_named(mini: Path, run_bot: RunBot) -> None:
     code, out = check(run_bot, mini)
     assert code == 1
     assert "seeds/009_new.txt: no metadata file in seeds/ describes this article" in out
+
+
+def test_synonym_group_joining_opposites_is_an_error(mini: Path, run_bot: RunBot) -> None:
+    (mini / "briefings" / "synonyms.yaml").write_text(
+        "synonyms:\n  - [reluctant, unwilling, willing]\n  - [photo, picture]\n", encoding="utf-8"
+    )
+    code, out = check(run_bot, mini)
+    assert code == 1
+    assert "briefings/synonyms.yaml: [group #1] “willing” and “unwilling” are opposites" in out
+    assert "group #2" not in out
