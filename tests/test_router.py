@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.briefing.models import Briefing
+from bot.commands import complete
 from bot.reply import ReplyKind
 from bot.router import Router
 
@@ -101,18 +102,18 @@ def test_console_lines_accept_slash_commands_and_bare_questions(router: Router) 
 
 
 @pytest.mark.parametrize("prefix", ["", "s", "zzz", "x" * 300])
-def test_autocomplete_stays_within_discord_limits(router: Router, prefix: str) -> None:
-    providers = (router.complete_topics, router.complete_entities, router.complete_questions)
-    for choices in (provide(prefix) for provide in providers):
+def test_autocomplete_stays_within_discord_limits(briefing: Briefing, prefix: str) -> None:
+    providers = (complete.topics, complete.entities, complete.questions)
+    for choices in (provide(briefing, prefix) for provide in providers):
         assert len(choices) <= 25
         assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices)
 
 
-def test_autocomplete_completes_an_alias_to_its_entity(router: Router) -> None:
-    names = [c.name for c in router.complete_entities("Jo Chun Y")]
+def test_autocomplete_completes_an_alias_to_its_entity(briefing: Briefing) -> None:
+    names = [c.name for c in complete.entities(briefing, "Jo Chun Y")]
     assert names and names[0] in ("Jo Chun-ryong", "Jo Chun Yong")
 
 
-def test_topic_autocomplete_matches_by_prefix_first(router: Router) -> None:
-    choices = router.complete_topics("sanc")
+def test_topic_autocomplete_matches_by_prefix_first(briefing: Briefing) -> None:
+    choices = complete.topics(briefing, "sanc")
     assert choices[0].value == "sanctions"

@@ -28,6 +28,7 @@ from bot.briefing.models import (
 )
 from bot.briefing.text import article_lines, normalise, sentences
 from bot.briefing.yamlfile import LineDict, YamlProblem, read_yaml
+from bot.limits import clip
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -377,7 +378,8 @@ def _check_citations(loader: _Loader, articles: dict[str, Article], located: lis
                 loader.problem(
                     loc.file,
                     loc.item.id,
-                    f"quote not found in {citation.article} ({article.source.file}): {_clip(citation.quote)!r}",
+                    f"quote not found in {citation.article} ({article.source.file}): "
+                    f"{clip(normalise(citation.quote), 80)!r}",
                     loc.line,
                 )
 
@@ -405,7 +407,7 @@ def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str
                     loc.file,
                     loc.item.id,
                     f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
-                    f"{_clip(sentence)!r}",
+                    f"{clip(sentence, 80)!r}",
                     loc.line,
                 )
 
@@ -421,8 +423,3 @@ def _coverage(articles: dict[str, Article], snippets: list[Snippet]) -> list[Art
         uncovered = tuple(s for s in article.sentences if not any(s in q for q in cited))
         report.append(ArticleCoverage(source_id, len(article.sentences), uncovered))
     return report
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = normalise(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

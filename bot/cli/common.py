@@ -11,10 +11,15 @@ from bot.briefing.models import Briefing
 from bot.config import load_settings
 
 
-def load_from_args(args: argparse.Namespace) -> LoadResult:
+def folders(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The briefing and articles folders: --briefings and --seeds, else the settings."""
     settings = load_settings()
     briefings = Path(args.briefings) if args.briefings else settings.briefing_dir
-    seeds = Path(args.seeds) if args.seeds else settings.seeds_dir
+    return briefings, Path(args.seeds) if args.seeds else settings.seeds_dir
+
+
+def load_from_args(args: argparse.Namespace) -> LoadResult:
+    briefings, seeds = folders(args)
     # Problems name files relative to the folder holding briefings/ (the project root).
     return load(briefings.resolve().parent, briefings, seeds)
 

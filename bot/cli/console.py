@@ -7,7 +7,9 @@ from typing import Any
 
 from bot.adapters.console import Console, default_history
 from bot.adapters.console_digests import ConsoleDigests
-from bot.cli.common import briefing_or_exit
+from bot.adapters.text import render_text
+from bot.cli.common import briefing_or_exit, folders
+from bot.commands.reload import Reloader
 from bot.config import load_settings
 from bot.digest.store import Store
 from bot.router import Router
@@ -22,14 +24,22 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def build(args: argparse.Namespace) -> tuple[Console, ConsoleDigests]:
+    """The console with every console command of the registry wired (its digests not yet started)."""
     settings = load_settings()
-    router = Router(briefing_or_exit(args))
-    console = Console(router, history=default_history())
+    console = Console(Router(briefing_or_exit(args)), history=default_history())
+    briefings, seeds = folders(args)
+    reloader = Reloader(lambda: console.router, console.serve, briefings, seeds)
+    console.extra["reload"] = lambda _: render_text(reloader.reload_here()) + "\n"
     digests = ConsoleDigests(
-        Store.open(settings.database_url), lambda: router, console.out, settings.digest_tick_seconds
+        Store.open(settings.database_url), lambda: console.router, console.out, settings.digest_tick_seconds
     )
     console.extra["digest"] = digests.handle
+    return console, digests
+
+
+def run(args: argparse.Namespace) -> int:
+    console, digests = build(args)
     digests.start()
     try:
         return console.run()
