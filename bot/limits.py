@@ -45,6 +45,9 @@ def clip(text: str, limit: int) -> str:
 
 def clip_list(entries: list[str], limit: int, separator: str = ", ") -> str:
     """As many whole entries as fit in `limit` characters, then how many were left out."""
+    whole = separator.join(entries)
+    if len(whole) <= limit:
+        return whole
     shown: list[str] = []
     size = 0
     for n, entry in enumerate(entries):
@@ -57,4 +60,4 @@ def clip_list(entries: list[str], limit: int, separator: str = ", ") -> str:
             return f"{separator.join(shown)}{separator}… and {rest} more"
         shown.append(entry)
         size += cost
-    return separator.join(shown)
+    return clip(whole, limit)  # unreachable: `whole` did not fit, so some entry did not

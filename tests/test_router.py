@@ -117,3 +117,36 @@ def test_autocomplete_completes_an_alias_to_its_entity(briefing: Briefing) -> No
 def test_topic_autocomplete_matches_by_prefix_first(briefing: Briefing) -> None:
     choices = complete.topics(briefing, "sanc")
     assert choices[0].value == "sanctions"
+
+
+def test_a_quote_shows_the_speakers_words_and_our_context_apart(router: Router, briefing: Briefing) -> None:
+    from bot.briefing.text import normalise
+
+    reply = router.handle("quotes")
+    assert len(reply.items) == len(briefing.quotes)
+    for item, quote in zip(reply.items, briefing.quotes, strict=True):
+        said, context = item.text.split("\nContext: ")
+        assert context == quote.context
+        (citation,) = item.citations
+        if item.certainty == "Quote":
+            # Every quoted passage is the article's own words, as its quotation marks enclose them.
+            for words in said.split(" … "):
+                assert words.startswith("“") and words.endswith("”")
+                assert normalise(words[1:-1]) in normalise(citation.quote)
+        else:
+            assert item.certainty == "Reported statement, not a direct quote"
+            assert normalise(citation.quote) in normalise(said)
+        assert quote.context not in said
+
+
+def test_peskov_is_quoted_in_his_own_words(router: Router) -> None:
+    (item, *_) = router.handle("quotes", "Peskov").items
+    assert item.certainty == "Quote"
+    assert item.text.startswith("“As you know, while implementing our relations with our neighbors")
+    assert "Context: Peskov's answer to US warnings" in item.text
+
+
+def test_a_statement_without_quotation_marks_is_not_called_a_quote(router: Router) -> None:
+    items = router.handle("quotes", "Lim Soo-suk").items
+    assert items and all(item.certainty != "Quote" for item in items)
+    assert items[0].text.startswith("As a0 reports it: “South Korea's Foreign Ministry spokesperson")

@@ -56,6 +56,9 @@ class Param:
     autocomplete: bool = False
     surfaces: frozenset[Surface] = ANYWHERE
 
+    def on(self, surface: Surface) -> bool:
+        return surface in self.surfaces
+
     @property
     def usage(self) -> str:
         return self.name if self.required else f"[{self.name}]"
@@ -87,7 +90,7 @@ class Command:
         """How it is typed: `/quotes [speaker]`, `/digest send-now [channel]`."""
         if self.kind is Kind.message:
             return f"{self.name} (message menu)"
-        words = [f"{prefix or '/'}{self.name}", *(p.usage for p in self.params if surface in p.surfaces)]
+        words = [f"{prefix or '/'}{self.name}", *(p.usage for p in self.params if p.on(surface))]
         return " ".join(words)
 
 

@@ -19,6 +19,7 @@ from discord.gateway import DiscordWebSocket
 from bot.adapters.discord.render import digest_embed
 from bot.briefing.models import Briefing
 from bot.commands.registry import Surface
+from bot.commands.reload import settle
 from bot.config import Settings
 from bot.digest.commands import DigestCommands
 from bot.digest.service import DeliveryFailed, DeliveryRefused, DigestService
@@ -72,6 +73,7 @@ class BriefBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to guild %s", len(synced), guild_id)
+        settle()  # what start-up built lives as long as the process (see bot/commands/reload.py)
 
     async def _start_digests(self) -> None:
         """The store, the delivery service and one APScheduler tick job (see DESIGN.md)."""

@@ -74,7 +74,7 @@ def placed(spec: Command) -> Callable[[T], T]:
 
 
 def _command(spec: Command, callback: Callback) -> app_commands.Command[Any, ..., None]:
-    params = [p for p in spec.params if Surface.discord in p.surfaces]
+    params = [p for p in spec.params if p.on(Surface.discord)]
     taken = [p for p in inspect.signature(callback).parameters if p not in ("self", "interaction")]
     if taken != [p.name for p in params]:
         raise TypeError(f"/{spec.name}: the callback takes {taken}, the registry lists {[p.name for p in params]}")
