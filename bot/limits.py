@@ -50,14 +50,15 @@ def clip_list(entries: list[str], limit: int, separator: str = ", ") -> str:
         return whole
     shown: list[str] = []
     size = 0
-    for n, entry in enumerate(entries):
-        rest = len(entries) - n
-        tail = f"{separator}… and {rest - 1} more" if rest > 1 else ""
+    for entry in entries:
         cost = len(entry) + (len(separator) if shown else 0)
-        if size + cost + len(tail) > limit:
-            if not shown:  # not even the first fits whole: shorten it, keep the count
-                return clip(entry, limit - len(tail)) + tail if limit > len(tail) + 1 else clip(entry + tail, limit)
-            return f"{separator.join(shown)}{separator}… and {rest} more"
+        after = len(entries) - len(shown) - 1
+        if size + cost + len(f"{separator}… and {after} more") > limit:
+            break  # always reached: the whole list does not fit
         shown.append(entry)
         size += cost
-    return clip(whole, limit)  # unreachable: `whole` did not fit, so some entry did not
+    tail = f"{separator}… and {len(entries) - len(shown) - (0 if shown else 1)} more"
+    if shown:
+        return separator.join(shown) + tail
+    # Not even the first entry fits whole: shorten it, and still say how many follow.
+    return clip(entries[0], limit - len(tail)) + tail if limit > len(tail) + 1 else clip(entries[0] + tail, limit)

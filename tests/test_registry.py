@@ -10,7 +10,7 @@ import pytest
 
 from bot.commands import readme, registry
 from bot.commands.registry import Audience, Kind, Surface
-from bot.limits import COMMAND_DESCRIPTION, COMMAND_NAME, OPTION_DESCRIPTION
+from bot.limits import COMMAND_DESCRIPTION, COMMAND_NAME, OPTION_DESCRIPTION, OPTION_NAME
 from bot.reply import ReplyKind
 from bot.router import HANDLERS, Router
 from tests.conftest import PROJECT
@@ -46,7 +46,8 @@ def test_every_entry_fits_discord() -> None:
         for sub in entry.subcommands:
             assert NAME.match(sub.name) and 1 <= len(sub.description) <= COMMAND_DESCRIPTION
         for param in (*entry.params, *(p for sub in entry.subcommands for p in sub.params)):
-            assert NAME.match(param.name) and 1 <= len(param.description) <= OPTION_DESCRIPTION
+            assert NAME.match(param.name) and len(param.name) <= OPTION_NAME
+            assert 1 <= len(param.description) <= OPTION_DESCRIPTION
         assert entry.contexts and entry.installs and entry.surfaces
 
 

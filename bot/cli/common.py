@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.briefing.load import LoadResult, load
 from bot.briefing.models import Briefing
 from bot.config import load_settings
+
+
+def subcommand(
+    commands: Any, name: str, run: Callable[[argparse.Namespace], int], help: str, description: str
+) -> argparse.ArgumentParser:
+    """`briefbot NAME`, handled by `run`; the caller adds its arguments."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help, description=description)
+    parser.set_defaults(handler=run)
+    return parser
 
 
 def folders(args: argparse.Namespace) -> tuple[Path, Path]:

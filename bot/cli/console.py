@@ -8,7 +8,7 @@ from typing import Any
 from bot.adapters.console import Console, default_history
 from bot.adapters.console_digests import ConsoleDigests
 from bot.adapters.text import render_text
-from bot.cli.common import briefing_or_exit, folders
+from bot.cli.common import briefing_or_exit, folders, subcommand
 from bot.commands.reload import Reloader
 from bot.config import load_settings
 from bot.digest.store import Store
@@ -16,12 +16,13 @@ from bot.router import Router
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    subcommand(
+        commands,
         "console",
-        help="an interactive prompt with the Discord commands, offline",
-        description="Try /ask, /brief, /topic, /who, /timeline, /quotes, /sources offline, as plain text.",
+        run,
+        "an interactive prompt with the Discord commands, offline",
+        "Try /ask, /brief, /topic, /who, /timeline, /quotes, /sources offline, as plain text.",
     )
-    parser.set_defaults(handler=run)
 
 
 def build(args: argparse.Namespace) -> tuple[Console, ConsoleDigests]:

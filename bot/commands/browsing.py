@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from bot.commands.items import error
@@ -12,16 +13,31 @@ if TYPE_CHECKING:
     from bot.router import Router
 
 
+def listing(
+    router: Router,
+    command: str,
+    title: str,
+    items: Iterable[Item],
+    description: str | None = None,
+    suggestions: tuple[str, ...] = (),
+) -> Reply:
+    """A list of briefing items, with the briefing's version in the footer."""
+    return Reply(
+        command=command,
+        kind=ReplyKind.listing,
+        title=title,
+        description=description,
+        items=tuple(items),
+        suggestions=suggestions,
+        footer=router.items.footer(),
+    )
+
+
 def brief(router: Router, _: str = "") -> Reply:
     briefing = router.briefing
-    return Reply(
-        command="brief",
-        kind=ReplyKind.listing,
-        title="The summit in 60 seconds",
-        description=briefing.title,
-        items=tuple(router.items.snippet(briefing.snippet(i)) for i in briefing.brief),
-        suggestions=("/timeline", "/sources", "/help"),
-        footer=router.items.footer(),
+    points = (router.items.snippet(briefing.snippet(i)) for i in briefing.brief)
+    return listing(
+        router, "brief", "The summit in 60 seconds", points, briefing.title, ("/timeline", "/sources", "/help")
     )
 
 
@@ -34,31 +50,16 @@ def topic(router: Router, name: str) -> Reply:
         return error("topic", f"No topic matches “{name}”.", near_topics(briefing, name))
     items = [router.items.snippet(s) for s in briefing.snippets if s.topic == found.id]
     items += [router.items.disagreement(d) for d in briefing.disagreements if d.topic == found.id]
-    return Reply(
-        command="topic",
-        kind=ReplyKind.listing,
-        title=found.title,
-        description=found.summary,
-        items=tuple(items),
-        suggestions=tuple(f"/topic {t.title}" for t in briefing.topics if t.id != found.id)[:3],
-        footer=router.items.footer(),
-    )
+    others = tuple(f"/topic {t.title}" for t in briefing.topics if t.id != found.id)[:3]
+    return listing(router, "topic", found.title, items, found.summary, others)
 
 
 def topics(router: Router) -> Reply:
     """Every topic with its snippet count: what /topic without a name shows in the console."""
     briefing = router.briefing
     counts = {t.id: sum(s.topic == t.id for s in briefing.snippets) for t in briefing.topics}
-    return Reply(
-        command="topic",
-        kind=ReplyKind.listing,
-        title="Topics",
-        description="Choose one with /topic name.",
-        items=tuple(
-            Item(id=t.id, title=t.title, text=f"{t.summary} ({counts[t.id]} snippets)") for t in briefing.topics
-        ),
-        footer=router.items.footer(),
-    )
+    items = (Item(id=t.id, title=t.title, text=f"{t.summary} ({counts[t.id]} snippets)") for t in briefing.topics)
+    return listing(router, "topic", "Topics", items, "Choose one with /topic name.")
 
 
 def who(router: Router, name: str) -> Reply:
@@ -83,14 +84,9 @@ def who(router: Router, name: str) -> Reply:
 
 
 def timeline(router: Router, _: str = "") -> Reply:
-    return Reply(
-        command="timeline",
-        kind=ReplyKind.listing,
-        title="Timeline",
-        description="Times as the articles give them; the articles give few calendar dates.",
-        items=tuple(router.items.event(e) for e in router.briefing.events),
-        footer=router.items.footer(),
-    )
+    events = (router.items.event(e) for e in router.briefing.events)
+    description = "Times as the articles give them; the articles give few calendar dates."
+    return listing(router, "timeline", "Timeline", events, description)
 
 
 def quotes(router: Router, speaker: str) -> Reply:
@@ -105,31 +101,22 @@ def quotes(router: Router, speaker: str) -> Reply:
         title = f"Quotes: {entity.name}"
         if not chosen:
             return error("quotes", f"The articles quote nothing from {entity.name}.", (f"/who {entity.name}",))
-    return Reply(
-        command="quotes",
-        kind=ReplyKind.listing,
-        title=title,
-        description="The speakers' words as the articles quote them; the context is ours.",
-        items=tuple(router.items.quote(q) for q in chosen),
-        footer=router.items.footer(),
+    items = (router.items.quote(q) for q in chosen)
+    return listing(
+        router, "quotes", title, items, "The speakers' words as the articles quote them; the context is ours."
     )
 
 
 def sources(router: Router, _: str = "") -> Reply:
     briefing = router.briefing
     counts = {s.id: sum(any(c.article == s.id for c in n.sources) for n in briefing.snippets) for s in briefing.sources}
-    return Reply(
-        command="sources",
-        kind=ReplyKind.listing,
-        title="Sources",
-        description="Every snippet cites one or more of these articles, with the sentences it rests on.",
-        items=tuple(
-            Item(
-                id=s.id,
-                title=f"[{s.id}] {s.headline}",
-                text=f"{s.summary}\nDate: {s.date} · cited by {counts[s.id]} snippets · file {s.file}",
-            )
-            for s in briefing.sources
-        ),
-        footer=router.items.footer(),
+    items = (
+        Item(
+            id=s.id,
+            title=f"[{s.id}] {s.headline}",
+            text=f"{s.summary}\nDate: {s.date} · cited by {counts[s.id]} snippets · file {s.file}",
+        )
+        for s in briefing.sources
     )
+    description = "Every snippet cites one or more of these articles, with the sentences it rests on."
+    return listing(router, "sources", "Sources", items, description)
