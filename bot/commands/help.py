@@ -10,6 +10,7 @@ from bot.reply import Item, Reply, ReplyKind
 if TYPE_CHECKING:
     from bot.router import Router
 
+# Who may use a command on Discord; at the console, whoever runs it may use them all.
 WHO = {Audience.reader: "", Audience.moderator: " (moderators)", Audience.owner: " (bot owners)"}
 
 
@@ -26,7 +27,8 @@ def help_reply(router: Router, _: str = "") -> Reply:
 
 
 def _item(command: Command, surface: Surface) -> Item:
+    who = WHO[command.audience] if surface is Surface.discord else ""
     if not command.subcommands:
-        return Item(id=command.name, title=command.usage(surface) + WHO[command.audience], text=command.summary)
+        return Item(id=command.name, title=command.usage(surface) + who, text=command.summary)
     lines = [f"{sub.usage(surface, prefix=f'/{command.name} ')}: {sub.description}" for sub in command.subcommands]
-    return Item(id=command.name, title=f"/{command.name}{WHO[command.audience]}", text="\n".join(lines))
+    return Item(id=command.name, title=f"/{command.name}{who}", text="\n".join(lines))

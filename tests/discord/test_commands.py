@@ -10,7 +10,7 @@ import pytest
 
 from bot.adapters.discord.client import BriefBot
 from bot.commands import registry
-from bot.commands.registry import Audience, Context, Install, Param, Surface
+from bot.commands.registry import Audience, Context, Install, Kind, Param, Surface
 from bot.router import Router
 from tests.discord.conftest import buttons, interact
 from tests.fakediscord.server import FakeDiscord, Focus
@@ -64,12 +64,15 @@ async def test_discord_gets_exactly_the_registry_s_commands(fake: FakeDiscord, b
     assert list(synced) == list(registry.names(Surface.discord))
     for entry in registry.on(Surface.discord):
         command = synced[entry.name]
-        assert command["description"] == entry.description
-        expected = [
-            {"name": sub.name, "description": sub.description, "options": options(sub.params)}
-            for sub in entry.subcommands
-        ] or options(entry.params)
-        assert declared(command) == expected, entry.name
+        if entry.kind is Kind.message:  # a context-menu entry: no description, no options
+            assert command["type"] == 3 and command.get("options", []) == [], entry.name
+        else:
+            assert command["type"] == 1 and command["description"] == entry.description, entry.name
+            expected = [
+                {"name": sub.name, "description": sub.description, "options": options(sub.params)}
+                for sub in entry.subcommands
+            ] or options(entry.params)
+            assert declared(command) == expected, entry.name
         assert sorted(command["contexts"]) == sorted(CONTEXTS[c] for c in entry.contexts), entry.name
         assert sorted(command["integration_types"]) == sorted(INSTALLS[i] for i in entry.installs), entry.name
         hidden = entry.audience is not Audience.reader
