@@ -10,23 +10,23 @@ from pydantic import BaseModel, ConfigDict
 class ReplyKind(StrEnum):
     answer = "answer"  # a question answered from the briefing
     not_covered = "not_covered"  # an honest "the briefing does not cover this"
-    listing = "listing"  # a topic, the timeline, quotes, sources, the brief
+    listing = "listing"  # a topic, the timeline, quotes, sources, the brief, a digest
     card = "card"  # one entity
-    help = "help"
+    help = "help"  # help, and notices such as /reload's report
     error = "error"  # bad input: shown only to the person who asked
 
 
-class Citation(BaseModel):
+class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
 
+
+class Citation(Frozen):
     article: str
     headline: str
     quote: str
 
 
-class Item(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Item(Frozen):
     id: str
     title: str
     text: str
@@ -36,9 +36,7 @@ class Item(BaseModel):
     score: float | None = None
 
 
-class Reply(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Reply(Frozen):
     command: str
     kind: ReplyKind
     title: str
@@ -51,10 +49,8 @@ class Reply(BaseModel):
     footer: str | None = None
 
 
-class Choice(BaseModel):
+class Choice(Frozen):
     """An autocomplete choice: what the user sees, and what is sent back."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     value: str

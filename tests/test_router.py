@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.briefing.models import Briefing
+from bot.commands import complete
 from bot.reply import ReplyKind
 from bot.router import Router
 
@@ -101,18 +102,51 @@ def test_console_lines_accept_slash_commands_and_bare_questions(router: Router) 
 
 
 @pytest.mark.parametrize("prefix", ["", "s", "zzz", "x" * 300])
-def test_autocomplete_stays_within_discord_limits(router: Router, prefix: str) -> None:
-    providers = (router.complete_topics, router.complete_entities, router.complete_questions)
-    for choices in (provide(prefix) for provide in providers):
+def test_autocomplete_stays_within_discord_limits(briefing: Briefing, prefix: str) -> None:
+    providers = (complete.topics, complete.entities, complete.questions)
+    for choices in (provide(briefing, prefix) for provide in providers):
         assert len(choices) <= 25
         assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices)
 
 
-def test_autocomplete_completes_an_alias_to_its_entity(router: Router) -> None:
-    names = [c.name for c in router.complete_entities("Jo Chun Y")]
+def test_autocomplete_completes_an_alias_to_its_entity(briefing: Briefing) -> None:
+    names = [c.name for c in complete.entities(briefing, "Jo Chun Y")]
     assert names and names[0] in ("Jo Chun-ryong", "Jo Chun Yong")
 
 
-def test_topic_autocomplete_matches_by_prefix_first(router: Router) -> None:
-    choices = router.complete_topics("sanc")
+def test_topic_autocomplete_matches_by_prefix_first(briefing: Briefing) -> None:
+    choices = complete.topics(briefing, "sanc")
     assert choices[0].value == "sanctions"
+
+
+def test_a_quote_shows_the_speakers_words_and_our_context_apart(router: Router, briefing: Briefing) -> None:
+    from bot.briefing.text import normalise
+
+    reply = router.handle("quotes")
+    assert len(reply.items) == len(briefing.quotes)
+    for item, quote in zip(reply.items, briefing.quotes, strict=True):
+        said, context = item.text.split("\nContext: ")
+        assert context == quote.context
+        (citation,) = item.citations
+        if item.certainty == "Quote":
+            # Every quoted passage is the article's own words, as its quotation marks enclose them.
+            for words in said.split(" … "):
+                assert words.startswith("“") and words.endswith("”")
+                assert normalise(words[1:-1]) in normalise(citation.quote)
+        else:
+            assert item.certainty == "Reported statement, not a direct quote"
+            assert normalise(citation.quote) in normalise(said)
+        assert quote.context not in said
+
+
+def test_peskov_is_quoted_in_his_own_words(router: Router) -> None:
+    (item, *_) = router.handle("quotes", "Peskov").items
+    assert item.certainty == "Quote"
+    assert item.text.startswith("“As you know, while implementing our relations with our neighbors")
+    assert "Context: Peskov's answer to US warnings" in item.text
+
+
+def test_a_statement_without_quotation_marks_is_not_called_a_quote(router: Router) -> None:
+    items = router.handle("quotes", "Lim Soo-suk").items
+    assert items and all(item.certainty != "Quote" for item in items)
+    assert items[0].text.startswith("As a0 reports it: “South Korea's Foreign Ministry spokesperson")

@@ -1,4 +1,4 @@
-"""The offline console: the same commands as Discord (`/ask …`, `/who …`), rendered as plain text."""
+"""The offline console: the registry's console commands (`/ask …`, `/who …`), rendered as plain text."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.adapters.text import render_text
-from bot.router import COMMANDS, Router
+from bot.commands.registry import Surface, names
+from bot.router import HANDLERS, Router
 
 PROMPT = "briefbot> "
+# /quit, and the words people try first.
+QUIT = ("quit", "exit", "q")
 INTRO = (
     "briefbot console: the same commands as on Discord. Type /help, /brief, /who Peskov, "
     "or just ask a question. /quit or Ctrl-D leaves."
@@ -23,7 +26,17 @@ class Console:
         self.router = router
         self.out = out
         self.history = history
+        # The console's commands that the router does not serve (/digest, /reload): name → line handler.
         self.extra: dict[str, Callable[[str], str]] = {}
+
+    @property
+    def commands(self) -> set[str]:
+        """What this console answers to: the router's commands, its extras and /quit."""
+        return {*HANDLERS, *self.extra, QUIT[0]}
+
+    def serve(self, router: Router) -> None:
+        """Answer from a new briefing (after /reload)."""
+        self.router = router
 
     def run(self, lines: TextIO = sys.stdin) -> int:
         interactive = lines.isatty()
@@ -43,7 +56,7 @@ class Console:
             line = line.strip()
             if not line:
                 continue
-            if line.lstrip("/").lower() in ("quit", "exit", "q"):
+            if line.lstrip("/").lower() in QUIT:
                 break
             print(self.respond(line), file=self.out, flush=True)
         if interactive:
@@ -62,10 +75,10 @@ class Console:
             import readline
         except ImportError:  # not every platform has GNU readline; the console works without it
             return
-        names = [f"/{c.name}" for c in COMMANDS] + [f"/{name}" for name in self.extra]
+        offered = [f"/{name}" for name in names(Surface.console) if name in self.commands]
 
         def complete(text: str, state: int) -> str | None:
-            matches = [n for n in names if n.startswith(text)]
+            matches = [n for n in offered if n.startswith(text)]
             return matches[state] if state < len(matches) else None
 
         readline.set_completer(complete)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot.adapters.text import render_text
+from bot.commands.registry import Surface, command
 from bot.digest.commands import DigestCommands, error
 from bot.digest.service import DigestService
 from bot.digest.store import Store, utcnow
@@ -18,10 +19,7 @@ from bot.router import Router
 # The console is one channel in its own guild, apart from every Discord server.
 CONSOLE_GUILD = 0
 CONSOLE_CHANNEL = 0
-USAGE = (
-    "/digest subscribe HH:MM ZONE [weekdays] [topics…] · /digest list · /digest preview [topics…] · "
-    "/digest send-now · /digest pause · /digest resume · /digest remove"
-)
+USAGE = " · ".join(sub.usage(Surface.console, prefix="/digest ") for sub in command("digest").subcommands)
 
 
 class ConsoleDigests:

@@ -157,6 +157,12 @@ class Engine:
             return 0.0
         return sum(w.weight for w in query.content if self.speaks_of(w, hit)) / total
 
+    def warm(self) -> None:
+        """Compute now what the first question of each intent would compute (a reload builds the
+        engine in a worker thread, so the first answers after it stay fast)."""
+        for intent in ("why", "count", "where", "who"):
+            self._bias(intent)
+
     def _bias(self, intent: str) -> np.ndarray:
         """Per-snippet score factors for an intent, computed once: why → analysis, how many → a
         figure in the text, where / who → a place / person that few snippets name (not Russia, not Kim)."""

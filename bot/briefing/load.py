@@ -29,6 +29,7 @@ from bot.briefing.models import (
 )
 from bot.briefing.text import article_lines, normalise, quote_sentences, sentences
 from bot.briefing.yamlfile import LineDict, YamlProblem, parse_yaml, read_text
+from bot.limits import clip
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -495,15 +496,15 @@ def _check_citations(loader: _Loader, articles: dict[str, Article], located: lis
             if article.locate(quoted) is not None:
                 continue
             where = f"{citation.article} ({article.source.file})"
-            message = f"quote not found in {where}: {_clip(citation.quote)!r}"
+            message = f"quote not found in {where}: {clip(normalise(citation.quote), 80)!r}"
             if explained < _EXPLAINED:
                 explained += 1
                 if all(s in article.positions for s in quoted):
-                    message = f"quote's sentences are in {where} but not one after another: {_clip(citation.quote)!r}"
+                    message = f"quote's sentences are in {where} but not one after another: {clip(normalise(citation.quote), 80)!r}"
                 elif normalise(citation.quote) in article.body:
                     message = (
                         f"quote is part of a sentence of {where}: cite whole sentences, from the first word to the "
-                        f"full stop: {_clip(citation.quote)!r}"
+                        f"full stop: {clip(normalise(citation.quote), 80)!r}"
                     )
             loader.problem(loc.file, loc.item.id, message, loc.line)
 
@@ -568,7 +569,7 @@ def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str
                         loc.file,
                         loc.item.id,
                         f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
-                        f"{_clip(sentence)!r}",
+                        f"{clip(normalise(sentence), 80)!r}",
                         loc.line,
                     )
 
@@ -600,8 +601,3 @@ def _coverage(articles: dict[str, Article], snippets: list[Snippet]) -> list[Art
         uncovered = tuple(s for s in article.sentences if s not in cited[source_id])
         report.append(ArticleCoverage(source_id, len(article.sentences), uncovered))
     return report
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = normalise(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -6,16 +6,17 @@ and `extra="forbid"` so a misspelt key in a hand-edited file is an error, not a 
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# Discord's embed field value limit: every snippet text must fit one field.
-FIELD_VALUE_LIMIT = 1024
-# Discord's embed title / field name limit.
-TITLE_LIMIT = 256
+from bot.limits import CHOICE_CHARS, FIELD_NAME, FIELD_VALUE
+
+# Every snippet text must fit one embed field; titles fit a field name; topic titles and entity
+# names are autocomplete choices.
+FIELD_VALUE_LIMIT = FIELD_VALUE
+TITLE_LIMIT = FIELD_NAME
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
@@ -82,14 +83,14 @@ class Citation(Frozen):
 
 class Topic(Frozen):
     id: Id
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHOICE_CHARS)]
     summary: Text
     keywords: tuple[str, ...] = ()
 
 
 class Entity(Frozen):
     id: Id
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHOICE_CHARS)]
     aliases: tuple[str, ...] = ()
     kind: EntityKind
     role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -177,15 +178,8 @@ class Briefing(Frozen):
     def snippet(self, snippet_id: str) -> Snippet:
         return next(s for s in self.snippets if s.id == snippet_id)
 
-    def source(self, source_id: str) -> Source:
-        return next(s for s in self.sources if s.id == source_id)
-
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
 
     def entity(self, entity_id: str) -> Entity:
         return next(e for e in self.entities if e.id == entity_id)
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

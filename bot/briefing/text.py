@@ -81,3 +81,15 @@ def article_lines(text: str, not_article_text: tuple[str, ...]) -> list[str]:
         if line:
             lines.append(line)
     return lines
+
+
+_DOUBLE_QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]+)(?:[\"\u201c\u201d]|$)")
+# A single quotation mark opens after a space or punctuation and closes before one: "Korea's" and
+# "countries'" are apostrophes.
+_SINGLE_QUOTED = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019]+?)['\u2019](?!\w)")
+
+
+def quoted_words(sentence: str) -> tuple[str, ...]:
+    """The words inside quotation marks in an article sentence: what a speaker said, verbatim."""
+    found = _DOUBLE_QUOTED.findall(sentence) or _SINGLE_QUOTED.findall(sentence)
+    return tuple(" ".join(words.split()) for words in found if words.strip())

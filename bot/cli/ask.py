@@ -8,22 +8,23 @@ import sys
 from typing import Any
 
 from bot.adapters.text import answer_json, render_text
-from bot.cli.common import briefing_or_exit
+from bot.cli.common import briefing_or_exit, subcommand
 from bot.router import Router
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = subcommand(
+        commands,
         "ask",
-        help="answer a question from the briefing",
-        description="Answer a question. With --batch, read one question per line and print one JSON object each.",
+        run,
+        "answer a question from the briefing",
+        "Answer a question. With --batch, read one question per line and print one JSON object each.",
     )
     parser.add_argument("question", nargs="*", help="the question (quote it, or give it as words)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     parser.add_argument(
         "--batch", metavar="FILE", help="read questions from FILE, one per line ('-' for stdin); prints JSON lines"
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,14 +8,16 @@ import sys
 from typing import Any
 
 from bot.briefing.load import LoadResult
-from bot.cli.common import load_from_args
+from bot.cli.common import load_from_args, subcommand
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = subcommand(
+        commands,
         "check",
-        help="validate the briefing and report coverage of the articles",
-        description="Validate briefings/ against seeds/: every error names the file, the item and the problem.",
+        run,
+        "validate the briefing and report coverage of the articles",
+        "Validate briefings/ against seeds/: every error names the file, the item and the problem.",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document for machines")
     parser.add_argument(
@@ -26,7 +28,6 @@ def register(commands: Any) -> None:
         help="also fail when fewer than PERCENT%% of the articles' factual sentences are cited",
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="do not list the uncovered sentences")
-    parser.set_defaults(handler=run)
 
 
 def coverage_percent(result: LoadResult) -> float:

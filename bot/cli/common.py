@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bot.briefing.load import LoadResult, load
 from bot.briefing.models import Briefing
 from bot.config import load_settings
 
 
-def load_from_args(args: argparse.Namespace) -> LoadResult:
+def subcommand(
+    commands: Any, name: str, run: Callable[[argparse.Namespace], int], help: str, description: str
+) -> argparse.ArgumentParser:
+    """`briefbot NAME`, handled by `run`; the caller adds its arguments."""
+    parser: argparse.ArgumentParser = commands.add_parser(name, help=help, description=description)
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def folders(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The briefing and articles folders: --briefings and --seeds, else the settings."""
     settings = load_settings()
     briefings = Path(args.briefings) if args.briefings else settings.briefing_dir
-    seeds = Path(args.seeds) if args.seeds else settings.seeds_dir
+    return briefings, Path(args.seeds) if args.seeds else settings.seeds_dir
+
+
+def load_from_args(args: argparse.Namespace) -> LoadResult:
+    briefings, seeds = folders(args)
     # Problems name files relative to the folder holding briefings/ (the project root).
     return load(briefings.resolve().parent, briefings, seeds)
 

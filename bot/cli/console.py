@@ -7,29 +7,40 @@ from typing import Any
 
 from bot.adapters.console import Console, default_history
 from bot.adapters.console_digests import ConsoleDigests
-from bot.cli.common import briefing_or_exit
+from bot.adapters.text import render_text
+from bot.cli.common import briefing_or_exit, folders, subcommand
+from bot.commands.reload import Reloader
 from bot.config import load_settings
 from bot.digest.store import Store
 from bot.router import Router
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    subcommand(
+        commands,
         "console",
-        help="an interactive prompt with the Discord commands, offline",
-        description="Try /ask, /brief, /topic, /who, /timeline, /quotes, /sources offline, as plain text.",
+        run,
+        "an interactive prompt with the Discord commands, offline",
+        "Try /ask, /brief, /topic, /who, /timeline, /quotes, /sources offline, as plain text.",
     )
-    parser.set_defaults(handler=run)
+
+
+def build(args: argparse.Namespace) -> tuple[Console, ConsoleDigests]:
+    """The console with every console command of the registry wired (its digests not yet started)."""
+    settings = load_settings()
+    console = Console(Router(briefing_or_exit(args)), history=default_history())
+    briefings, seeds = folders(args)
+    reloader = Reloader(lambda: console.router, console.serve, briefings, seeds)
+    console.extra["reload"] = lambda _: render_text(reloader.reload_here()) + "\n"
+    digests = ConsoleDigests(
+        Store.open(settings.database_url), lambda: console.router, console.out, settings.digest_tick_seconds
+    )
+    console.extra["digest"] = digests.handle
+    return console, digests
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings()
-    router = Router(briefing_or_exit(args))
-    console = Console(router, history=default_history())
-    digests = ConsoleDigests(
-        Store.open(settings.database_url), lambda: router, console.out, settings.digest_tick_seconds
-    )
-    console.extra["digest"] = digests.handle
+    console, digests = build(args)
     digests.start()
     try:
         return console.run()

@@ -8,17 +8,18 @@ import sys
 from typing import Any
 
 from bot.briefing.models import Briefing
-from bot.cli.common import briefing_or_exit
+from bot.cli.common import briefing_or_exit, subcommand
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = subcommand(
+        commands,
         "export",
-        help="print the validated briefing as JSON",
-        description="Print the validated briefing as one JSON document on stdout; refuse an invalid briefing.",
+        run,
+        "print the validated briefing as JSON",
+        "Print the validated briefing as one JSON document on stdout; refuse an invalid briefing.",
     )
     parser.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
-    parser.set_defaults(handler=run)
 
 
 def document(briefing: Briefing) -> dict[str, Any]:

@@ -7,17 +7,18 @@ import sys
 from typing import Any
 
 from bot.cli import console
-from bot.cli.common import briefing_or_exit
+from bot.cli.common import briefing_or_exit, subcommand
 from bot.config import load_settings
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    subcommand(
+        commands,
         "run",
-        help="run the bot: on Discord with DISCORD_TOKEN set, else the offline console",
-        description="Run the bot on Discord when DISCORD_TOKEN is set (environment or .env); otherwise the console.",
+        run,
+        "run the bot: on Discord with DISCORD_TOKEN set, else the offline console",
+        "Run the bot on Discord when DISCORD_TOKEN is set (environment or .env); otherwise the console.",
     )
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -6,19 +6,20 @@ import argparse
 import sys
 from typing import Any
 
-from bot.cli.common import briefing_or_exit
+from bot.cli.common import briefing_or_exit, subcommand
 from bot.config import load_settings
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser(
+    parser = subcommand(
+        commands,
         "sync",
-        help="register the slash commands with Discord (globally, or to one guild)",
-        description="Global sync can take up to an hour to show; a guild sync shows at once. The bot never "
+        run,
+        "register the slash commands with Discord (globally, or to one guild)",
+        "Global sync can take up to an hour to show; a guild sync shows at once. The bot never "
         "syncs globally by itself.",
     )
     parser.add_argument("--guild", type=int, metavar="ID", help="sync to this guild only (instant)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

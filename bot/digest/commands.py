@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
+from bot.commands.lookup import find_topic
 from bot.digest.compose import DEFAULT_SIZE, MAX_SIZE, Rotation, choose, digest_reply, eligible
 from bot.digest.service import DigestService
 from bot.digest.slots import ScheduleError, next_slot, parse_weekdays, schedule
@@ -29,7 +30,7 @@ def parse_topics(router: Router, text: str | None) -> tuple[tuple[str, ...], str
     found: list[str] = []
     unknown: list[str] = []
     for part in (p.strip() for p in text.split(",")):
-        topic = router.find_topic(part) if part else None
+        topic = find_topic(router.briefing, part) if part else None
         if topic is None and part:
             unknown.append(part)
         elif topic is not None and topic.id not in found:

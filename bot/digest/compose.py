@@ -70,7 +70,7 @@ def digest_reply(router: Router, snippet_ids: Iterable[str], number: int | None,
     """The digest as a Reply: a headline, the snippets with sources and certainty, "Digest #k"."""
     briefing = router.briefing
     present = {s.id for s in briefing.snippets}
-    items = tuple(router.snippet_item(briefing.snippet(i)) for i in snippet_ids if i in present)
+    items = tuple(router.items.snippet(briefing.snippet(i)) for i in snippet_ids if i in present)
     titles = [briefing.topic(t).title for t in topics if t in {x.id for x in briefing.topics}]
     scope = f" · {', '.join(titles)}" if titles else ""
     label = f"Digest #{number}" if number is not None else "Digest preview"

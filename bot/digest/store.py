@@ -44,6 +44,7 @@ from sqlalchemy.engine import make_url
 
 from bot.digest.compose import Pick, Rotation
 from bot.digest.slots import Schedule, parse_time, parse_weekdays, parse_zone
+from bot.limits import NONCE
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -97,7 +98,7 @@ deliveries = Table(
     Column("channel_id", BigInteger, nullable=False),
     Column("slot", UTCDateTime, nullable=False),
     Column("status", String(10), nullable=False),
-    Column("nonce", String(25), nullable=False),
+    Column("nonce", String(NONCE), nullable=False),
     Column("digest_number", Integer),
     Column("snippet_ids", Text),
     Column("topics", Text),
@@ -174,9 +175,9 @@ class Delivery:
 
 
 def nonce_for(subscription_id: int, slot: datetime) -> str:
-    """The same digest always carries the same nonce (Discord allows 25 characters)."""
+    """The same digest always carries the same nonce (within Discord's NONCE characters)."""
     minutes = int(slot.timestamp() // 60)
-    return f"d{_base36(subscription_id)}.{_base36(minutes)}"[:25]
+    return f"d{_base36(subscription_id)}.{_base36(minutes)}"[:NONCE]
 
 
 def _base36(number: int) -> str:

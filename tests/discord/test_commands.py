@@ -9,12 +9,17 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord.client import BriefBot
+from bot.commands import registry
+from bot.commands.registry import Audience, Context, Install, Kind, Param, Surface
 from bot.router import Router
 from tests.discord.conftest import buttons, interact
 from tests.fakediscord.server import FakeDiscord, Focus
 
 EPHEMERAL = 64
-COMMANDS = {"ask", "brief", "topic", "who", "timeline", "quotes", "sources", "help", "reload", "digest"}
+MANAGE_GUILD = 1 << 5
+# Discord's interaction context types and integration types, by the registry's names.
+CONTEXTS = {Context.guild: 0, Context.bot_dm: 1, Context.private_channel: 2}
+INSTALLS = {Install.guild: 0, Install.user: 1}
 
 
 def embeds_of(record: Any) -> list[dict[str, Any]]:
@@ -25,7 +30,7 @@ async def test_commands_are_synced_to_the_dev_guild_and_never_globally(fake: Fak
     (sync,) = fake.sent("PUT", rf"/applications/{fake.application_id}/guilds/{fake.guild_id}/commands$")
     assert sync.status == 200
     names = {c["name"] for c in sync.body}
-    assert names == COMMANDS
+    assert names == {"ask", "brief", "topic", "who", "timeline", "quotes", "sources", "help", "reload", "digest"}
     ask = next(c for c in sync.body if c["name"] == "ask")
     (question,) = ask["options"]
     assert question["name"] == "question" and question["required"] is True and question["autocomplete"] is True
@@ -33,6 +38,45 @@ async def test_commands_are_synced_to_the_dev_guild_and_never_globally(fake: Fak
     reload = next(c for c in sync.body if c["name"] == "reload")
     assert int(reload["default_member_permissions"]) == 1 << 5  # Manage Server: hidden from readers
     assert fake.sent("PUT", rf"/applications/{fake.application_id}/commands$") == []
+
+
+def options(params: tuple[Param, ...]) -> list[dict[str, Any]]:
+    return [
+        {"name": p.name, "description": p.description, "required": p.required, "autocomplete": p.autocomplete}
+        for p in params
+        if p.on(Surface.discord)
+    ]
+
+
+def declared(synced: dict[str, Any]) -> list[dict[str, Any]]:
+    """A synced command's options as the registry words them (subcommands with their own options)."""
+    return [
+        {"name": o["name"], "description": o["description"], "options": declared(o)}
+        if o["type"] == 1
+        else {k: o.get(k, False) for k in ("name", "description", "required", "autocomplete")}
+        for o in synced.get("options", [])
+    ]
+
+
+async def test_discord_gets_exactly_the_registry_s_commands(fake: FakeDiscord, bot: BriefBot) -> None:
+    (sync,) = fake.sent("PUT", rf"/applications/{fake.application_id}/guilds/{fake.guild_id}/commands$")
+    synced = {c["name"]: c for c in sync.body}
+    assert list(synced) == list(registry.names(Surface.discord))
+    for entry in registry.on(Surface.discord):
+        command = synced[entry.name]
+        if entry.kind is Kind.message:  # a context-menu entry: no description, no options
+            assert command["type"] == 3 and command.get("options", []) == [], entry.name
+        else:
+            assert command["type"] == 1 and command["description"] == entry.description, entry.name
+            expected = [
+                {"name": sub.name, "description": sub.description, "options": options(sub.params)}
+                for sub in entry.subcommands
+            ] or options(entry.params)
+            assert declared(command) == expected, entry.name
+        assert sorted(command["contexts"]) == sorted(CONTEXTS[c] for c in entry.contexts), entry.name
+        assert sorted(command["integration_types"]) == sorted(INSTALLS[i] for i in entry.installs), entry.name
+        hidden = entry.audience is not Audience.reader
+        assert command["default_member_permissions"] == (MANAGE_GUILD if hidden else None), entry.name
 
 
 async def test_ask_answers_with_an_embed_citing_its_sources(fake: FakeDiscord, bot: BriefBot) -> None:

@@ -26,6 +26,8 @@ from bot.briefing.models import (
     Source,
     Topic,
 )
+from bot.commands.registry import Surface
+from bot.router import Router
 from tests.conftest import PROJECT
 from tests.discord.conftest import TOKEN, buttons, interact, running, settings_for
 from tests.fakediscord.server import FakeDiscord
@@ -102,7 +104,7 @@ def longest_briefing() -> Briefing:
 
 
 async def test_the_longest_possible_answers_stay_within_discords_limits(fake: FakeDiscord, bot: BriefBot) -> None:
-    bot.set_briefing(longest_briefing())
+    bot.serve(Router(longest_briefing(), Surface.discord))
     payloads = [
         fake.slash("ask", {"question": "summit " + "q" * 290}),
         fake.slash("brief"),
@@ -231,14 +233,14 @@ async def test_a_refused_token_is_explained_without_showing_it(spec: object) -> 
 
 
 def test_a_digest_of_the_ten_longest_snippets_fits_one_message(router: object) -> None:
-    from bot.adapters.discord.render import EMBED_TOTAL, digest_embed, embed_size
+    from bot.adapters.discord.render import digest_embed, embed_size
     from bot.digest.compose import digest_reply
-    from bot.router import Router
+    from bot.limits import EMBEDS_TOTAL
 
     longest = Router(longest_briefing())
     embed = digest_embed(digest_reply(longest, [s.id for s in longest.briefing.snippets[:10]], 12345, ["everything"]))
     data = embed.to_dict()
-    assert embed_size(embed) <= EMBED_TOTAL
+    assert embed_size(embed) <= EMBEDS_TOTAL
     assert len(data["fields"]) == 10
     assert all(len(f["value"]) <= 1024 and len(f["name"]) <= 256 for f in data["fields"])
     assert data["footer"]["text"] == "Digest #12345"

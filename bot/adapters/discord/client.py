@@ -18,6 +18,8 @@ from discord.gateway import DiscordWebSocket
 
 from bot.adapters.discord.render import digest_embed
 from bot.briefing.models import Briefing
+from bot.commands.registry import Surface
+from bot.commands.reload import settle
 from bot.config import Settings
 from bot.digest.commands import DigestCommands
 from bot.digest.service import DeliveryFailed, DeliveryRefused, DigestService
@@ -49,7 +51,7 @@ class BriefBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self.router = Router(briefing)
+        self.router = Router(briefing, Surface.discord)
         self.sync_on_start = sync_on_start
         self.scheduler: AsyncIOScheduler | None = None
         self.digests: DigestService | None = None
@@ -71,6 +73,7 @@ class BriefBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to guild %s", len(synced), guild_id)
+        settle()  # what start-up built lives as long as the process (see bot/commands/reload.py)
 
     async def _start_digests(self) -> None:
         """The store, the delivery service and one APScheduler tick job (see DESIGN.md)."""
@@ -141,9 +144,9 @@ class BriefBot(commands.Bot):
         if self.digests is not None:
             self.digests.store.engine.dispose()
 
-    def set_briefing(self, briefing: Briefing) -> None:
-        """Serve a new briefing: the router is built first, then swapped in one assignment."""
-        self.router = Router(briefing)
+    def serve(self, router: Router) -> None:
+        """Serve a router built elsewhere (off the event loop, see /reload): one assignment."""
+        self.router = router
 
     async def on_ready(self) -> None:
         user = self.user

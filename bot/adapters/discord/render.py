@@ -11,18 +11,19 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.limits import (
+    AUTHOR,
+    EMBED_DESCRIPTION,
+    EMBED_FIELDS,
+    EMBED_TITLE,
+    EMBEDS_TOTAL,
+    FIELD_NAME,
+    FIELD_VALUE,
+    FOOTER,
+    clip,
+)
 from bot.reply import Citation, Item, Reply, ReplyKind
 
-# Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
-TITLE = 256
-DESCRIPTION = 4096
-FIELDS = 25
-FIELD_NAME = 256
-FIELD_VALUE = 1024
-FOOTER = 2048
-AUTHOR = 256
-EMBED_TOTAL = 6000
-CONTENT = 2000
 # Our own page size: readable on a phone, and far inside the 6,000 characters of a message.
 FIELDS_PER_PAGE = 6
 PAGE_CHARS = 4000
@@ -35,11 +36,6 @@ COLOURS = {
     ReplyKind.not_covered: discord.Colour.light_grey(),
     ReplyKind.error: discord.Colour.red(),
 }
-
-
-def clip(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ def sources_embed(items: Sequence[Item]) -> discord.Embed:
     for item in items:
         for citation in item.citations:
             key = (citation.article, citation.quote)
-            if key in seen or len(embed.fields) >= FIELDS:
+            if key in seen or len(embed.fields) >= EMBED_FIELDS:
                 continue
             seen.add(key)
             embed.add_field(
@@ -80,7 +76,7 @@ def sources_embed(items: Sequence[Item]) -> discord.Embed:
 
 
 def _result_page(reply: Reply, item: Item, number: int, total: int) -> discord.Embed:
-    embed = discord.Embed(title=clip(item.title, TITLE), description=clip(item.text, DESCRIPTION))
+    embed = discord.Embed(title=clip(item.title, EMBED_TITLE), description=clip(item.text, EMBED_DESCRIPTION))
     embed.colour = COLOURS[reply.kind]
     embed.set_author(name=clip(f"Q: {reply.title}", AUTHOR))
     if item.certainty:
@@ -105,9 +101,9 @@ def _listing_pages(reply: Reply) -> list[tuple[discord.Embed, tuple[Item, ...]]]
         size += len(name) + len(value)
     result = []
     for number, group in enumerate(groups, 1):
-        embed = discord.Embed(title=clip(reply.title, TITLE), colour=COLOURS[reply.kind])
+        embed = discord.Embed(title=clip(reply.title, EMBED_TITLE), colour=COLOURS[reply.kind])
         if reply.description and number == 1:
-            embed.description = clip(reply.description, DESCRIPTION)
+            embed.description = clip(reply.description, EMBED_DESCRIPTION)
         for name, value, _ in group:
             embed.add_field(name=name, value=value, inline=False)
         if reply.suggestions and number == len(groups):
@@ -121,9 +117,9 @@ def _listing_pages(reply: Reply) -> list[tuple[discord.Embed, tuple[Item, ...]]]
 
 
 def _notice(reply: Reply) -> discord.Embed:
-    embed = discord.Embed(title=clip(reply.title, TITLE), colour=COLOURS[reply.kind])
+    embed = discord.Embed(title=clip(reply.title, EMBED_TITLE), colour=COLOURS[reply.kind])
     if reply.description:
-        embed.description = clip(reply.description, DESCRIPTION)
+        embed.description = clip(reply.description, EMBED_DESCRIPTION)
     if reply.suggestions:
         embed.add_field(name="Try", value=clip("\n".join(reply.suggestions), FIELD_VALUE), inline=False)
     return embed
@@ -151,11 +147,11 @@ def embed_size(embed: discord.Embed) -> int:
 
 def fit(embed: discord.Embed) -> discord.Embed:
     """Last guard: drop trailing fields, then shorten the description, until the embed fits."""
-    while len(embed.fields) > FIELDS:
+    while len(embed.fields) > EMBED_FIELDS:
         embed.remove_field(-1)
-    while embed_size(embed) > EMBED_TOTAL and len(embed.fields) > 1:
+    while embed_size(embed) > EMBEDS_TOTAL and len(embed.fields) > 1:
         embed.remove_field(-1)
-    excess = embed_size(embed) - EMBED_TOTAL
+    excess = embed_size(embed) - EMBEDS_TOTAL
     if excess > 0 and embed.description:
         embed.description = clip(embed.description, max(1, len(embed.description) - excess - 1))
     return embed
@@ -164,13 +160,13 @@ def fit(embed: discord.Embed) -> discord.Embed:
 def digest_embed(reply: Reply) -> discord.Embed:
     """A digest as one embed for one message: its snippets as fields, shortened evenly if together
     they would pass the 6,000 characters a message may hold."""
-    embed = discord.Embed(title=clip(reply.title, TITLE), colour=discord.Colour.gold())
+    embed = discord.Embed(title=clip(reply.title, EMBED_TITLE), colour=discord.Colour.gold())
     if reply.description:
-        embed.description = clip(reply.description, DESCRIPTION)
+        embed.description = clip(reply.description, EMBED_DESCRIPTION)
     if reply.footer:
         embed.set_footer(text=clip(reply.footer, FOOTER))
-    items = reply.items[:FIELDS]
-    room = EMBED_TOTAL - embed_size(embed) - 100
+    items = reply.items[:EMBED_FIELDS]
+    room = EMBEDS_TOTAL - embed_size(embed) - 100
     share = max(80, room // max(1, len(items)))
     for item in items:
         name = clip(item.title, min(FIELD_NAME, share // 4))

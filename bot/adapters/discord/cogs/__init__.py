@@ -1,1 +1,1 @@
-"""One extension per area: reader commands, admin commands, and the one error handler."""
+"""One extension per area: reader commands, /reload (admin), /digest, and the one error handler."""

@@ -1,8 +1,7 @@
-"""Owners' commands: /reload re-reads briefings/; on any error the live briefing stays."""
+"""Owners' commands: /reload rebuilds the briefing off the event loop; on any error the live one stays."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.checks import is_owner
+from bot.adapters.discord.declare import slash
 from bot.adapters.discord.views import send_reply
-from bot.briefing.load import load
-from bot.router import reload_report
+from bot.commands.reload import Reloader
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefBot
@@ -21,23 +20,15 @@ if TYPE_CHECKING:
 class Admin(commands.Cog):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
+        settings = bot.settings
+        self.reloader = Reloader(lambda: bot.router, bot.serve, settings.briefing_dir, settings.seeds_dir)
 
-    @app_commands.command(
-        name="reload", description="Reload briefings/ (bot owners); on errors the live briefing stays"
-    )
-    @app_commands.default_permissions(manage_guild=True)
+    @slash("reload")
     @app_commands.check(is_owner)
     async def reload(self, interaction: discord.Interaction) -> None:
-        # Loading verifies every quote: allow for more than Discord's 3 seconds.
+        # A large briefing takes longer than Discord's 3 seconds to load and verify.
         await interaction.response.defer(ephemeral=True, thinking=True)
-        settings = self.bot.settings
-        result = await asyncio.to_thread(
-            load, settings.briefing_dir.resolve().parent, settings.briefing_dir, settings.seeds_dir
-        )
-        previous = self.bot.router.briefing.version
-        if result.ok and result.briefing is not None:
-            self.bot.set_briefing(result.briefing)
-        await send_reply(interaction, reload_report(result, previous), settings.view_timeout)
+        await send_reply(interaction, await self.reloader.reload(), self.bot.settings.view_timeout)
 
 
 async def setup(bot: BriefBot) -> None:

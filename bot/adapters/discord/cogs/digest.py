@@ -9,11 +9,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.checks import can_manage_guild
+from bot.adapters.discord.declare import group, placed, sub
 from bot.adapters.discord.views import send_reply
+from bot.commands import complete
+from bot.commands.registry import command
 from bot.digest.commands import error, run_in_thread
 from bot.digest.compose import MAX_SIZE
 from bot.digest.slots import zone_names
 from bot.digest.store import utcnow
+from bot.limits import CHOICE_CHARS, CHOICES
 from bot.reply import Reply
 
 if TYPE_CHECKING:
@@ -24,11 +28,8 @@ NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=
 ChannelOption = discord.TextChannel | discord.Thread
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class Digest(
-    commands.GroupCog, group_name="digest", group_description="Scheduled digests of the briefing (moderators)"
-):
+@placed(command("digest"))
+class Digest(commands.GroupCog, **group("digest")):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         super().__init__()
@@ -39,15 +40,7 @@ class Digest(
     async def _send(self, interaction: discord.Interaction, reply: Reply) -> None:
         await send_reply(interaction, reply, self.bot.settings.view_timeout)
 
-    @app_commands.command(name="subscribe", description="Post a digest to a channel on a schedule")
-    @app_commands.describe(
-        time="Local time, HH:MM on a 24-hour clock, e.g. 08:00",
-        timezone="IANA time zone, e.g. Europe/Berlin",
-        channel="Where to post (default: this channel)",
-        weekdays="daily (default), weekdays, weekends, mon-fri or mon,wed,fri",
-        topics="Only these topics, comma separated (default: all)",
-        size=f"Snippets per digest, 1 to {MAX_SIZE} (default 5)",
-    )
+    @sub("digest", "subscribe")
     async def subscribe(
         self,
         interaction: discord.Interaction,
@@ -83,24 +76,23 @@ class Digest(
         matches = [n for n in names if n.lower().startswith(typed)] + [
             n for n in names if typed in n.lower() and not n.lower().startswith(typed)
         ]
-        return [app_commands.Choice(name=n, value=n) for n in matches[:25]]
+        return [app_commands.Choice(name=n, value=n) for n in matches[:CHOICES]]
 
     @subscribe.autocomplete("topics")
     async def _topics(self, _: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         head, _comma, last = current.rpartition(",")
         prefix = f"{head.strip()}, " if head.strip() else ""
         return [
-            app_commands.Choice(name=(prefix + c.value)[:100], value=(prefix + c.value)[:100])
-            for c in self.bot.router.complete_topics(last.strip())
+            app_commands.Choice(name=(prefix + c.value)[:CHOICE_CHARS], value=(prefix + c.value)[:CHOICE_CHARS])
+            for c in complete.topics(self.bot.router.briefing, last.strip())
         ]
 
-    @app_commands.command(name="list", description="This server's digests: next time, status, last delivery")
+    @sub("digest", "list")
     async def list(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id or 0
         await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.list(guild_id)))
 
-    @app_commands.command(name="preview", description="What this channel's next digest would hold")
-    @app_commands.describe(topics="Only these topics, comma separated", size=f"Snippets, 1 to {MAX_SIZE}")
+    @sub("digest", "preview")
     async def preview(
         self,
         interaction: discord.Interaction,
@@ -111,23 +103,23 @@ class Digest(
         reply = await run_in_thread(lambda: self.bot.digest_commands.preview(channel, topics, size))
         await self._send(interaction, reply)
 
-    @app_commands.command(name="send-now", description="Post this channel's next digest now")
+    @sub("digest", "send-now")
     async def send_now(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = channel.id if channel else interaction.channel_id or 0
         await self._send(interaction, await self.bot.digest_commands.send_now(target))
 
-    @app_commands.command(name="pause", description="Stop a channel's digest, keeping its settings")
+    @sub("digest", "pause")
     async def pause(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
         await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.pause(target)))
 
-    @app_commands.command(name="resume", description="Restart a paused digest from its next slot")
+    @sub("digest", "resume")
     async def resume(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
         await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.resume(target, utcnow())))
 
-    @app_commands.command(name="remove", description="Remove a channel's digest")
+    @sub("digest", "remove")
     async def remove(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
         await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.remove(target)))

@@ -1,0 +1,97 @@
+"""The briefing's snippets, events, quotes and disagreements as reply items, each with its sources."""
+
+from __future__ import annotations
+
+from bot.briefing.models import Briefing, Certainty, Disagreement, Event, Quote, Snippet
+from bot.briefing.models import Citation as BriefingCitation
+from bot.briefing.text import quoted_words
+from bot.limits import FIELD_VALUE, clip
+from bot.reply import Citation, Item, Reply, ReplyKind
+
+QUOTE = "Quote"
+# A quote whose article sentence reports what was said without quotation marks.
+REPORTED_STATEMENT = "Reported statement, not a direct quote"
+
+
+class Items:
+    """Builds reply items for one briefing (article headlines and entity names looked up once)."""
+
+    def __init__(self, briefing: Briefing) -> None:
+        self.briefing = briefing
+        self._headlines = {s.id: s.headline for s in briefing.sources}
+        self._names = {e.id: e.name for e in briefing.entities}
+
+    def citations(self, citations: tuple[BriefingCitation, ...]) -> tuple[Citation, ...]:
+        return tuple(Citation(article=c.article, headline=self._headlines[c.article], quote=c.quote) for c in citations)
+
+    def snippet(self, snippet: Snippet, score: float | None = None) -> Item:
+        return Item(
+            id=snippet.id,
+            title=snippet.title,
+            text=snippet.text,
+            certainty=self.certainty(snippet),
+            citations=self.citations(snippet.sources),
+            score=score,
+        )
+
+    def certainty(self, snippet: Snippet) -> str:
+        """The label a reader sees; a claim names who makes it."""
+        label = snippet.certainty.label
+        if snippet.speaker and snippet.certainty is Certainty.claim:
+            return f"{label}: {self._names.get(snippet.speaker, snippet.speaker)}"
+        return label
+
+    def event(self, event: Event) -> Item:
+        return Item(
+            id=event.id,
+            title=event.when,
+            text=event.text,
+            certainty=event.certainty.label,
+            citations=self.citations(event.sources),
+        )
+
+    def quote(self, quote: Quote) -> Item:
+        """The speaker's own words as the quote; our summary only as context, labelled so.
+
+        A quote entry cites the whole article sentence; the words in its quotation marks are what
+        the speaker said. A sentence without quotation marks reports a statement: it is shown as
+        the article's report, never as the speaker's words.
+        """
+        words = quoted_words(quote.source.quote)
+        if words:
+            said, label = " … ".join(f"“{w}”" for w in words), QUOTE
+        else:
+            said = f"As {quote.source.article} reports it: “{' '.join(quote.source.quote.split())}”"
+            label = REPORTED_STATEMENT
+        return Item(
+            id=quote.id,
+            title=f"{self._names.get(quote.speaker, quote.speaker)}, {quote.role}",
+            text=f"{said}\nContext: {quote.context}",
+            certainty=label,
+            citations=self.citations((quote.source,)),
+        )
+
+    def disagreement(self, disagreement: Disagreement) -> Item:
+        sides = "\n".join(f"• [{side.source.article}] {side.claim}" for side in disagreement.sides)
+        return Item(
+            id=disagreement.id,
+            title=f"Sources differ: {disagreement.title}",
+            text=clip(f"{disagreement.text}\n{sides}", FIELD_VALUE),
+            certainty="Sources disagree",
+            citations=self.citations(tuple(side.source for side in disagreement.sides)),
+        )
+
+    def footer(self) -> str:
+        return f"Briefing {self.briefing.version} · sources: /sources"
+
+
+def error(command: str, message: str, suggestions: tuple[str, ...] = ()) -> Reply:
+    """Bad input: an explanation shown only to the person who asked."""
+    return Reply(
+        command=command,
+        kind=ReplyKind.error,
+        title="Sorry",
+        description=message,
+        suggestions=suggestions,
+        ephemeral=True,
+    )
