@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.answer.engine import Answer, Engine
+from bot.answer.engine import Answer, Engine, Hit
 from bot.answer.tokens import fold
 from bot.briefing.load import LoadResult
 from bot.briefing.models import Briefing, Disagreement, Entity, Event, Quote, Snippet, Topic
 from bot.briefing.models import Citation as BriefingCitation
+from bot.chat_markup import clean
 from bot.reply import Choice, Citation, Item, Reply, ReplyKind
 
 # Autocomplete: Discord shows at most 25 choices, names and values at most 100 characters.
@@ -79,27 +80,49 @@ class Router:
     # -- commands ---------------------------------------------------------------------------
 
     def ask(self, question: str) -> Reply:
-        if not question:
+        cleaned = clean(question)
+        if not cleaned:
             return self._error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
-        return self.answer_reply(self.engine.ask(question))
+        return self.answer_reply(self.engine.ask(cleaned))
 
     def answer_reply(self, answer: Answer) -> Reply:
+        showing = f"Showing results for “{answer.corrected}”." if answer.corrected else None
         if not answer.answered:
+            related = tuple(self._hit_item(hit, None) for hit in answer.related)
+            note = "Related facts the briefing does hold (not an answer):" if related else None
             return Reply(
                 command="ask",
                 kind=ReplyKind.not_covered,
                 title="Not covered by this briefing",
-                description=answer.reason,
+                description=" ".join(x for x in (answer.reason, showing, note) if x) or None,
                 suggestions=answer.suggestions,
                 ephemeral=True,
+                corrected=answer.corrected,
+                related=related,
             )
         return Reply(
             command="ask",
             kind=ReplyKind.answer,
             title=_clip(answer.query, 256),
-            items=tuple(self.snippet_item(hit.snippet, round(hit.score, 3)) for hit in answer.hits),
+            description=showing,
+            items=tuple(self._hit_item(hit, round(hit.score, 3)) for hit in answer.hits),
             suggestions=answer.suggestions,
             footer=self._footer(),
+            corrected=answer.corrected,
+        )
+
+    def _hit_item(self, hit: Hit, score: float | None) -> Item:
+        """A snippet as itself; an entity's or topic's card with its summary and the sentences naming it."""
+        if hit.snippet is not None:
+            return self.snippet_item(hit.snippet, score)
+        label = "Entity card" if hit.kind == "entity" else "Topic"
+        return Item(
+            id=hit.id,
+            title=hit.title,
+            text=hit.text,
+            certainty=label,
+            citations=self._citations(hit.citations),
+            score=score,
         )
 
     def brief(self) -> Reply:

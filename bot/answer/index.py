@@ -2,26 +2,25 @@
 
 Scores are BM25F: each snippet's fields (title, text, search terms, entity names, topic, cited
 quotes) add their term counts with a field weight before BM25's saturation, so a word in a title
-counts more than the same word in a quote. Postings are one CSR structure of numpy arrays, so a
-query costs a few vector additions even with 100,000 snippets.
+counts more than the same word in a quote. The corpus is tokenised in bulk, each distinct word is
+stemmed once, and the postings are built with numpy as one CSR structure, so a query costs a few
+vector additions even with 100,000 snippets.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
-from array import array
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.answer.tokens import STOPWORDS, stem, words
+from bot.answer.lexicon import Lexicon, Settings
+from bot.answer.tokens import fold, stem_many, words, words_of_many
 from bot.briefing.models import Briefing, Entity, Snippet
-
-FIELD_WEIGHTS = {"title": 3.0, "text": 2.0, "terms": 2.0, "entities": 1.0, "topic": 0.7, "quotes": 1.0}
-K1 = 1.2
-B = 0.75
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -35,28 +34,36 @@ class Spelling:
     words: tuple[str, ...]
 
 
-def initial(word: str) -> str:
-    """A word's first letter, with the letters transliterations swap folded ("Kosmodrom", "Cosmodrome")."""
-    return "c" if word[0] == "k" else word[0]
-
-
 class Index:
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
         self.briefing = briefing
+        self.lexicon = lexicon
+        self.settings = settings
         self.snippets: tuple[Snippet, ...] = briefing.snippets
         self.n = len(self.snippets)
         self.entities = {e.id: e for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
+        self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
-        self._entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
-        self._topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
-        # Surface words seen anywhere in the index, for typo correction, with their stems.
+        self.entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
+        self.topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
+        # Surface word → stem, for every word of the corpus and of the entities' names and roles.
         self.word_stem: dict[str, str] = {}
         self.postings = self._postings()
         self.max_idf = self.idf_of(0)
+
+        role_words = {e.id: words(f"{e.name} {e.role}") for e in briefing.entities}
+        self._learn_words(w for ws in role_words.values() for w in ws)
+        # Each entity's role as stems: "the foreign minister" reaches Choe Sun Hui through it.
+        self.role_stems = {
+            e: frozenset(self.word_stem[w] for w in ws if w not in lexicon.filler) for e, ws in role_words.items()
+        }
+
+        # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
+        self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.word_stem):
-            if word not in STOPWORDS and not word.isdigit():
+        for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
+            if word not in lexicon.filler and not word.isdigit() and len(word) > 2:
                 self.vocabulary_by_initial[initial(word)].append(word)
 
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -65,32 +72,27 @@ class Index:
             for phrase in phrases:
                 self.synonyms[" ".join(phrase)].extend(p for p in phrases if p != phrase)
 
-        # Spellings by word count, then by the initial of their first word: a question word is only
-        # compared with names that start like it.
-        self.spellings: dict[int, dict[str, list[Spelling]]] = defaultdict(lambda: defaultdict(list))
+        # Spellings by their folded words, for exact matching of names in a question.
+        self.spellings: dict[tuple[str, ...], Entity] = {}
+        self.spellings_of: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for entity in briefing.entities:
-            for spelling in {tuple(words(s)) for s in entity.spellings}:
-                if spelling:
-                    self.spellings[len(spelling)][initial(spelling[0])].append(Spelling(entity, spelling))
-        self.entity_docs: dict[str, IntArray] = {}
-        self.entity_title_docs: dict[str, IntArray] = {}
-        self.speaker_docs: dict[str, IntArray] = {}
-        spelled = {e.id: [f" {' '.join(words(s))} " for s in e.spellings] for e in briefing.entities}
-        tagged: dict[str, list[int]] = defaultdict(list)
-        titled: dict[str, list[int]] = defaultdict(list)
-        spoken: dict[str, list[int]] = defaultdict(list)
-        for i, snippet in enumerate(self.snippets):
-            title = " " + " ".join(words(snippet.title)) + " "
-            for entity_id in {*snippet.entities, *([snippet.speaker] if snippet.speaker else [])}:
-                tagged[entity_id].append(i)
-                if any(name in title for name in spelled.get(entity_id, ())):
-                    titled[entity_id].append(i)
-            if snippet.speaker:
-                spoken[snippet.speaker].append(i)
-        self.entity_docs = {k: np.array(v, dtype=np.int32) for k, v in tagged.items()}
-        self.entity_title_docs = {k: np.array(v, dtype=np.int32) for k, v in titled.items()}
-        self.speaker_docs = {k: np.array(v, dtype=np.int32) for k, v in spoken.items()}
-        self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
+            for spelling in entity.spellings:
+                key = tuple(words(spelling))
+                if key:
+                    self.spellings.setdefault(key, entity)
+                    self.spellings_of[entity.id].append(key)
+        self.longest_spelling = max((len(k) for k in self.spellings), default=0)
+
+        self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings()
+        self.quoted = self._quoted_speakers()
+        quoted_docs: dict[str, list[int]] = defaultdict(list)
+        for doc, speakers in sorted(self.quoted.items()):
+            for speaker in speakers:
+                quoted_docs[speaker].append(doc)
+        # Snippets holding each entity's own words, as said or as quoted.
+        self.quoted_docs = {k: np.array(v, dtype=np.int32) for k, v in quoted_docs.items()}
+
+    # -- lookups ----------------------------------------------------------------------------------
 
     def contains(self, doc: int, term: str) -> bool:
         """Whether snippet number `doc` has `term` in any field (postings are sorted by doc)."""
@@ -118,52 +120,140 @@ class Index:
         docs = self.entity_docs.get(entity_id)
         return self.idf_of(0 if docs is None else len(docs))
 
-    def _fields(self, snippet: Snippet) -> dict[str, list[str]]:
-        tagged = [e for e in (*snippet.entities, snippet.speaker or "") if e in self._entity_words]
-        return {
-            "title": words(snippet.title),
-            "text": words(snippet.text),
-            "terms": [w for term in snippet.terms for w in words(term)],
-            # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
-            "entities": [w for e in tagged for w in self._entity_words[e]],
-            "topic": self._topic_words.get(snippet.topic, []),
-            "quotes": [w for c in snippet.sources for w in words(c.quote)],
-        }
+    def knows(self, word: str) -> bool:
+        term = self.word_stem.get(word)
+        return term is not None and term in self.postings
+
+    def find_entities(self, text: str, tokens: list[str]) -> list[tuple[str, int, int]]:
+        """Entities spelled in `tokens` (the folded words of `text`), longest spellings first, as
+        (entity id, start, end) in the order they appear. A spelling that is also a filler word
+        ("us") counts only when written as the name ("US") or after "the"."""
+        found: list[tuple[str, int, int]] = []
+        taken: set[int] = set()
+        for length in range(min(self.longest_spelling, len(tokens)), 0, -1):
+            for start in range(len(tokens) - length + 1):
+                span = set(range(start, start + length))
+                if taken & span:
+                    continue
+                entity = self.spellings.get(tuple(tokens[start : start + length]))
+                if entity is None:
+                    continue
+                word = tokens[start]
+                if length == 1 and word in self.lexicon.filler:
+                    after_the = start > 0 and tokens[start - 1] == "the"
+                    if not after_the and not _written_as_name(text, entity.spellings, word):
+                        continue
+                found.append((entity.id, start, start + length))
+                taken |= span
+        return sorted(found, key=lambda m: m[1])
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _learn_words(self, surface: object) -> None:
+        new = [w for w in dict.fromkeys(surface) if w not in self.word_stem]  # type: ignore[call-overload]
+        self.word_stem.update(zip(new, stem_many(new), strict=True))
+
+    def _field_texts(self) -> dict[str, list[str]]:
+        names = {e.id: " ".join(e.spellings) for e in self.briefing.entities}
+        topics = {t.id: " ".join((t.title, *t.keywords)) for t in self.briefing.topics}
+        texts: dict[str, list[str]] = {field: [] for field in self.settings.bm25.fields}
+        for snippet in self.snippets:
+            tagged = dict.fromkeys((*snippet.entities, *([snippet.speaker] if snippet.speaker else ())))
+            parts = {
+                "title": snippet.title,
+                "text": snippet.text,
+                "terms": " . ".join(snippet.terms),
+                # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
+                "entities": " . ".join(names[e] for e in tagged if e in names),
+                "topic": topics.get(snippet.topic, ""),
+                "quotes": " ".join(c.quote for c in snippet.sources),
+            }
+            for field, values in texts.items():
+                values.append(parts[field])
+        return texts
 
     def _postings(self) -> Postings:
-        # One (snippet, term, weighted count) row per distinct term of a snippet, in snippet order.
+        bm25 = self.settings.bm25
+        field_tokens = {field: words_of_many(texts) for field, texts in self._field_texts().items()}
+        # Every distinct word once: its id, its stem, whether it is filler.
+        flat = list(itertools.chain.from_iterable(itertools.chain.from_iterable(field_tokens.values())))
+        distinct = list(dict.fromkeys(flat))
+        word_id = {w: i for i, w in enumerate(distinct)}
+        self._learn_words(distinct)
         term_ids: dict[str, int] = {}
-        docs, terms, counts, lengths = array("i"), array("i"), array("f"), array("f")
-        for doc, snippet in enumerate(self.snippets):
-            tf: dict[int, float] = defaultdict(float)
-            length = 0.0
-            for name, tokens in self._fields(snippet).items():
-                weight = FIELD_WEIGHTS[name]
-                for word in tokens:
-                    term = self.word_stem.get(word)
-                    if term is None:
-                        term = self.word_stem[word] = stem(word)
-                    if word not in STOPWORDS:
-                        tf[term_ids.setdefault(term, len(term_ids))] += weight
-                        length += weight
-            docs.extend([doc] * len(tf))
-            terms.extend(tf.keys())
-            counts.extend(tf.values())
-            lengths.append(length)
-        doc_col = np.frombuffer(docs, dtype=np.int32)
-        term_col = np.frombuffer(terms, dtype=np.int32)
-        tf_col = np.frombuffer(counts, dtype=np.float32)
-        length_col = np.frombuffer(lengths, dtype=np.float32)
+        word_term = np.array([term_ids.setdefault(self.word_stem[w], len(term_ids)) for w in distinct], dtype=np.int64)
+        filler = np.array([w in self.lexicon.filler for w in distinct], dtype=bool)
+        token_word = np.fromiter(map(word_id.__getitem__, flat), dtype=np.int64, count=len(flat))
+
+        lengths = np.concatenate([np.fromiter(map(len, tokens), np.int64, self.n) for tokens in field_tokens.values()])
+        docs = np.tile(np.arange(self.n, dtype=np.int64), len(field_tokens))
+        weights = np.repeat(np.array(list(bm25.fields.values()), dtype=np.float32), self.n)
+        token_doc = np.repeat(docs, lengths)
+        token_weight = np.repeat(weights, lengths)
+        keep = ~filler[token_word]
+        token_doc, token_weight = token_doc[keep], token_weight[keep]
+        token_term = word_term[token_word[keep]]
+
+        # Weighted count per (term, snippet): unique keys come out sorted by term, then snippet.
+        n_docs = max(self.n, 1)
+        keys, inverse = np.unique(token_term * n_docs + token_doc, return_inverse=True)
+        tf = np.bincount(inverse.ravel(), weights=token_weight).astype(np.float32)
+        term_col = (keys // n_docs).astype(np.int64)
+        doc_col = (keys % n_docs).astype(np.int32)
+        length = np.bincount(token_doc, weights=token_weight, minlength=self.n).astype(np.float32)
         df = np.bincount(term_col, minlength=len(term_ids)).astype(np.int32)
-        average = float(length_col.mean()) if len(length_col) else 1.0
-        norm = K1 * (1 - B + B * length_col / average)
+        average = float(length.mean()) if self.n else 1.0
+        norm = bm25.k1 * (1 - bm25.b + bm25.b * length / max(average, 1e-9))
         idf = np.log1p((self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        weights = (tf_col * (K1 + 1) / (tf_col + norm[doc_col]) * idf[term_col]).astype(np.float32)
-        # Grouped by term; a stable sort keeps each term's snippets in ascending order.
-        order = np.argsort(term_col, kind="stable")
+        values = (tf * (bm25.k1 + 1) / (tf + norm[doc_col]) * idf[term_col]).astype(np.float32)
         start = np.zeros(len(term_ids) + 1, dtype=np.int64)
         np.cumsum(df, out=start[1:])
-        return Postings(term_ids, start, doc_col[order], weights[order], df)
+        return Postings(term_ids, start, doc_col, values, df)
+
+    def _entity_postings(self) -> tuple[dict[str, IntArray], dict[str, IntArray], dict[str, IntArray]]:
+        spelled = {e.id: [f" {' '.join(words(s))} " for s in e.spellings] for e in self.briefing.entities}
+        titles = words_of_many([s.title for s in self.snippets])
+        tagged: dict[str, list[int]] = defaultdict(list)
+        titled: dict[str, list[int]] = defaultdict(list)
+        spoken: dict[str, list[int]] = defaultdict(list)
+        for i, snippet in enumerate(self.snippets):
+            title = " " + " ".join(titles[i]) + " "
+            for entity_id in dict.fromkeys((*snippet.entities, *([snippet.speaker] if snippet.speaker else ()))):
+                tagged[entity_id].append(i)
+                if any(name in title for name in spelled.get(entity_id, ())):
+                    titled[entity_id].append(i)
+            if snippet.speaker:
+                spoken[snippet.speaker].append(i)
+
+        def arrays(lists: dict[str, list[int]]) -> dict[str, IntArray]:
+            return {k: np.array(v, dtype=np.int32) for k, v in lists.items()}
+
+        return arrays(tagged), arrays(titled), arrays(spoken)
+
+    def _quoted_speakers(self) -> dict[int, frozenset[str]]:
+        """Snippets that cite a sentence the briefing's quotes attribute to someone: whose words they hold."""
+        by_sentence: dict[str, set[str]] = defaultdict(set)
+        for quote in self.briefing.quotes:
+            by_sentence[" ".join(fold(quote.source.quote).split())].add(quote.speaker)
+        quoted: dict[int, frozenset[str]] = {}
+        for i, snippet in enumerate(self.snippets):
+            speakers = {s for c in snippet.sources for s in by_sentence.get(" ".join(fold(c.quote).split()), ())}
+            if snippet.speaker:
+                speakers.add(snippet.speaker)
+            if speakers:
+                quoted[i] = frozenset(speakers)
+        return quoted
+
+
+def _written_as_name(text: str, spellings: tuple[str, ...], word: str) -> bool:
+    """Whether a spelling that is also an ordinary word ("US") is written as the name, case and all."""
+    names = [s for s in spellings if words(s) == [word]]
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) for name in names)
+
+
+def initial(word: str) -> str:
+    """A word's first letter, with the letters transliterations swap folded ("Kosmodrom", "Cosmodrome")."""
+    return "c" if word[0] == "k" else word[0]
 
 
 class Postings:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.engine import Engine
-from bot.answer.query import understand
 from bot.briefing.models import Briefing
 
 
@@ -66,8 +65,8 @@ def test_typos_and_spellings_find_the_right_snippet(engine: Engine, question: st
 
 
 def test_us_as_a_pronoun_is_not_the_united_states(engine: Engine) -> None:
-    assert [m.entity_id for m in understand(engine.index, "tell us about the train").entities] == []
-    assert "united-states" in [m.entity_id for m in understand(engine.index, "what did the US say").entities]
+    assert [m.entity_id for m in engine.understand("tell us about the train").entities] == []
+    assert "united-states" in [m.entity_id for m in engine.understand("what did the US say").entities]
 
 
 def test_a_how_many_question_needs_a_figure_in_the_answer(engine: Engine) -> None:
