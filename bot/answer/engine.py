@@ -145,9 +145,7 @@ class Engine:
         if count:
             top = np.argpartition(-pool, count - 1)[:count]
             docs = [int(i) for i in top[np.argsort(-pool[top], kind="stable")] if pool[i] > 0]
-        cards = []
-        if "who" in query.intents:
-            cards = [self.entity_card(index.entities[e]) for e in query.roles]
+        cards = [self.entity_card(index.entities[e]) for e in query.roles]
         return self._analysis(question, query, "ranked", docs, cards, bm25)
 
     def decide(self, analysis: Analysis, scorer: Scorer, limit: int | None = None) -> Answer:

@@ -222,16 +222,46 @@ def _top3_right(example: Example, weights: Array) -> bool:
     return bool(example.positive[order[:3]].any())
 
 
+def _ranked_outcome(example: Example, scorer: Scorer) -> str:
+    """The outcome had the question been answered (the ranking alone)."""
+    a = example.analysis
+    if not len(a.candidates):
+        return outcome(example.question, False, [])
+    scores = scorer.rank(a.features)
+    order = list(range(a.pinned)) + sorted(range(a.pinned, len(a.candidates)), key=lambda k: -scores[k])
+    return outcome(example.question, True, [a.candidates[i].text for i in order[:3]])
+
+
 def _round(value: float) -> float:
     return float(round(float(value), 6))
 
 
-def evaluate(engine: Engine, model: Model, examples: Sequence[Example]) -> list[tuple[Question, str]]:
+def evaluate(
+    engine: Engine, model: Model, examples: Sequence[Example], log: list[dict[str, object]] | None = None
+) -> list[tuple[Question, str]]:
     scorer = Scorer(model)
     results = []
     for e in examples:
         answer = engine.decide(e.analysis, scorer)
-        results.append((e.question, outcome(e.question, answer.answered, [h.text for h in answer.hits])))
+        result = outcome(e.question, answer.answered, [h.text for h in answer.hits])
+        results.append((e.question, result))
+        if log is not None:
+            shown = answer.hits or answer.related
+            log.append(
+                {
+                    "id": e.question.id,
+                    "style": e.question.style,
+                    "q": e.question.q,
+                    "outcome": result,
+                    "ranked": _ranked_outcome(e, scorer),
+                    "mode": e.analysis.mode,
+                    "p": None if answer.confidence is None else round(answer.confidence, 3),
+                    "reason": answer.reason,
+                    "expect": e.question.expect,
+                    "got": [f"{h.id}: {h.text[:150]}" for h in shown[:3]],
+                    "right_in_pool": [c.id for c, ok in zip(e.analysis.candidates, e.positive, strict=True) if ok][:5],
+                }
+            )
     return results
 
 
@@ -243,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, nargs="*", help="fitting question files (default: ours)")
     parser.add_argument("--out", type=Path, default=MODEL_FILE, help="where to write the model")
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
+    parser.add_argument("--log", type=Path, help="write each question's cross-validated outcome here (JSON lines)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
@@ -261,15 +292,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     per_fold: list[dict[str, object]] = []
     pooled: list[tuple[Question, str]] = []
+    log: list[dict[str, object]] = []
     for k in range(fit.folds):
         train = [e for e, f in zip(examples, folds, strict=True) if f != k]
         held = [e for e, f in zip(examples, folds, strict=True) if f == k]
-        results = evaluate(engine, fit_model(engine, train, fit), held)
+        results = evaluate(engine, fit_model(engine, train, fit), held, log)
         pooled += results
         figures = Figures.of(results)
         print(f"fold {k + 1}: {figures.line()}")
         per_fold.append({"fold": k + 1, **{n: round(v, 1) for n, v in figures.percent().items()}})
     total = Figures.of(pooled)
+    if args.log:
+        args.log.write_text("".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in log), encoding="utf-8")
     print(f"all folds: {total.line()}")
 
     inputs = hashlib.sha256()

@@ -61,6 +61,7 @@ class Index:
 
         # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
         self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)
+        self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
             if word not in lexicon.filler and not word.isdigit() and len(word) > 2:
@@ -82,6 +83,12 @@ class Index:
                     self.spellings.setdefault(key, entity)
                     self.spellings_of[entity.id].append(key)
         self.longest_spelling = max((len(k) for k in self.spellings), default=0)
+        # A name written as one word ("whitehouse", "northkorea") → its words.
+        self.joined_spellings = {"".join(k): " ".join(k) for k in self.spellings if len(k) > 1}
+        self.entities_named_by: dict[str, set[str]] = defaultdict(set)
+        for key, entity in self.spellings.items():
+            for word in key:
+                self.entities_named_by[word].add(entity.id)
 
         self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings()
         self.quoted = self._quoted_speakers()
@@ -232,12 +239,16 @@ class Index:
 
     def _quoted_speakers(self) -> dict[int, frozenset[str]]:
         """Snippets that cite a sentence the briefing's quotes attribute to someone: whose words they hold."""
-        by_sentence: dict[str, set[str]] = defaultdict(set)
-        for quote in self.briefing.quotes:
-            by_sentence[" ".join(fold(quote.source.quote).split())].add(quote.speaker)
+        said = [(" ".join(words(q.source.quote)), q.speaker) for q in self.briefing.quotes]
+        by_sentence = defaultdict(set)
+        for sentence, speaker in said:
+            by_sentence[sentence].add(speaker)
         quoted: dict[int, frozenset[str]] = {}
         for i, snippet in enumerate(self.snippets):
-            speakers = {s for c in snippet.sources for s in by_sentence.get(" ".join(fold(c.quote).split()), ())}
+            # A citation holding a quoted sentence, or held in one, holds those words.
+            cited = [" ".join(words(c.quote)) for c in snippet.sources]
+            speakers = {s for c in cited for s in by_sentence.get(c, ())}
+            speakers |= {s for c in cited for sentence, s in said if c in sentence or sentence in c}
             if snippet.speaker:
                 speakers.add(snippet.speaker)
             if speakers:

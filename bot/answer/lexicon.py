@@ -54,12 +54,14 @@ class AnswerCues(_Frozen):
 class Lexicon(_Frozen):
     question_words: frozenset[str]
     stopwords: frozenset[str]
+    chat_filler: frozenset[str]
+    name_frame: frozenset[str]
     framing: frozenset[str]
     intents: dict[str, str]
     direction: Direction
     answer_cues: AnswerCues
 
-    _words = field_validator("question_words", "stopwords", "framing", mode="before")(_word_set)
+    _words = field_validator("question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before")(_word_set)
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
@@ -68,7 +70,7 @@ class Lexicon(_Frozen):
     @cached_property
     def filler(self) -> frozenset[str]:
         """Words that carry no subject matter: question words and stopwords."""
-        return self.question_words | self.stopwords
+        return self.question_words | self.stopwords | self.chat_filler
 
 
 class BM25(_Frozen):
@@ -124,6 +126,7 @@ class Settings(_Frozen):
     unknown_words: UnknownWords
     candidates: int
     role_match: float
+    role_ties: int
     specific_share: float
     pool: dict[str, float]
     framing_weight: float

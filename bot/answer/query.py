@@ -4,6 +4,7 @@ its intents, who wants what from whom, and which of its words the briefing knows
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -12,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from bot.answer.english import zipf
 from bot.answer.index import Index, initial
-from bot.answer.tokens import stem, words
+from bot.answer.tokens import fold, stem, words
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,12 @@ class Understanding:
         self.index = index
         self.lexicon = index.lexicon
         self.settings = index.settings
-        filler = sorted(w for w in self.lexicon.filler if len(w) >= 4)
+        # Typos of filler words ("wher", "abuot", "sya"): a letter dropped, doubled or two swapped.
         self._filler_typos: dict[str, str] = {}
-        for word in filler:
-            for variant in (*_deletions(word), *_swaps(word), *_insertions(word)):
-                if len(variant) >= 4 and variant not in self.lexicon.filler:
+        for word in sorted(self.lexicon.filler):
+            variants = [*_swaps(word), *_insertions(word)] + (_deletions(word) if len(word) >= 4 else [])
+            for variant in variants:
+                if len(variant) >= 3 and variant not in self.lexicon.filler:
                     self._filler_typos.setdefault(variant, word)
         self._topic_phrases: dict[tuple[str, ...], str] = {}
         for topic in index.briefing.topics:
@@ -117,8 +119,10 @@ class Understanding:
         lexicon = self.lexicon
         query = Query(text=text, tokens=words(text))
         self._correct(query)
-        joined = " ".join(query.tokens)
-        query.intents = frozenset(name for name, p in lexicon.intent_patterns.items() if p.search(joined))
+        folded = fold(text)
+        for c in query.corrections:
+            folded = re.sub(rf"\b{re.escape(c.typed)}\b", c.corrected, folded)
+        query.intents = frozenset(name for name, p in lexicon.intent_patterns.items() if p.search(folded))
         query.entities = self._entities(text, query.tokens)
         covered = {i for m in query.entities for i in range(m.start, m.end)}
         terms = self.settings.query_terms
@@ -160,29 +164,63 @@ class Understanding:
     # -- typos --------------------------------------------------------------------------------------
 
     def _correct(self, query: Query) -> None:
-        for i, word in enumerate(query.tokens):
-            fixed = self._correction(word)
+        tokens: list[str] = []
+        for word in query.tokens:
+            fixed = self.index.joined_spellings.get(word) or self._correction(word)
             if fixed is not None and fixed != word:
                 query.corrections.append(Correction(word, fixed))
-                query.tokens[i] = fixed
+                tokens.extend(fixed.split())
+            else:
+                tokens.append(word)
+        for i, word in enumerate(tokens):
+            fixed = self._name_in_context(tokens, i)
+            if fixed is not None:
+                query.corrections.append(Correction(word, fixed))
+                tokens[i] = fixed
+        query.tokens = tokens
+
+    def _name_in_context(self, tokens: list[str], i: int) -> str | None:
+        """A word beside part of a name, close to another part of that name: "mathew miller",
+        "choe son hui", "sergey shoigu", "matt miller". Ordinary words are left alone."""
+        index, word = self.index, tokens[i]
+        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows(word):
+            return None
+        if len(word) < 3:
+            return None
+        neighbours = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)} & index.name_words
+        best: tuple[int, str] | None = None
+        for entity_id in {e for n in neighbours for e in index.entities_named_by.get(n, ())}:
+            for spelling in index.spellings_of[entity_id]:
+                if not neighbours & set(spelling):
+                    continue
+                for part in spelling:
+                    if part in neighbours or part[0] != word[0]:
+                        continue
+                    distance = 0 if len(word) >= 3 and part.startswith(word) else OSA.distance(word, part)
+                    limit = max(1, self.settings.typos.for_name(part))
+                    if distance <= limit and (best is None or distance < best[0]):
+                        best = (distance, part)
+        return best[1] if best else None
 
     def _correction(self, word: str) -> str | None:
         index = self.index
         if (
             word in self.lexicon.filler
             or word.isdigit()
-            or len(word) < 4
+            or len(word) < 3
             or index.knows(word)
             or word in index.name_words
             or word in index.synonyms
         ):
             return None
-        if word in self._filler_typos:
-            return self._filler_typos[word]
         if zipf(word) >= self.settings.typos.english_word_zipf:
             return None  # a real word the briefing does not use: unknown, not a typo
+        if word in self._filler_typos:
+            return self._filler_typos[word]
         typos = self.settings.typos
         best: tuple[int, int, str] | None = None
+        if len(word) < 4:
+            return None
         names = [n for n in index.name_words if initial(n) == initial(word)]
         others = index.vocabulary_by_initial.get(initial(word), [])
         for rank, pool, limit in ((0, names, typos.for_name(word)), (1, others, typos.for_word(word))):
@@ -192,8 +230,6 @@ class Understanding:
             if match is None:
                 continue
             candidate, distance = str(match[0]), int(match[1])
-            if rank == 0 and distance > typos.for_name(candidate):
-                continue
             if best is None or (distance, rank) < best[:2]:
                 best = (distance, rank, candidate)
         return best[2] if best else None
@@ -207,7 +243,9 @@ class Understanding:
         """Entities the question describes by their role rather than names: "who is the foreign
         minister travelling with Kim" covers much of Choe Sun Hui's role (and names Kim in it)."""
         total = query.total_weight
-        described = [w for w in query.content if w.entity_id is None and w.known and w.stems]
+        # Words that describe (not names of places or people, which "nk" or "korean" would be).
+        names = self.index.name_stems
+        described = [w for w in query.content if w.entity_id is None and w.known and set(w.stems) - names]
         if not total or not described:
             return
         named = query.named
@@ -223,8 +261,9 @@ class Understanding:
         if not scores:
             return
         best = max(scores.values())
-        if best >= self.settings.role_match:
-            query.roles = {e: s for e, s in scores.items() if s >= best - 1e-9}
+        tied = {e: s for e, s in scores.items() if s >= best - 1e-9}
+        if best >= self.settings.role_match and len(tied) <= self.settings.role_ties:
+            query.roles = tied
             for entity_id in query.roles:
                 entity = self.index.entities[entity_id]
                 for w in words(entity.name):
@@ -243,12 +282,14 @@ class Understanding:
             query.subject, query.object = before, after - before
 
     def _only(self, query: Query, content: list[str]) -> None:
-        """A question that is nothing but a name, or a topic's name."""
-        subject = [w for w in query.content if not w.framing]
-        if query.entities and all(w.entity_id for w in subject) and len(query.named) == 1:
+        """A question that is nothing but a name, or a topic's name, in a few framing words."""
+        frame = self.lexicon.name_frame | self.lexicon.chat_filler
+        named = {i for m in query.entities for i in range(m.start, m.end)}
+        rest = [w for i, w in enumerate(query.tokens) if i not in named]
+        if query.entities and len(query.named) == 1 and all(w in frame for w in rest):
             query.name_only = query.entities[0].entity_id
             return
-        if not query.entities and content:
+        if not query.entities and content and all(w in frame for w in rest if w not in content):
             key = tuple(stem(w) for w in content)
             query.topic_only = self._topic_phrases.get(key)
 
@@ -292,7 +333,7 @@ class Understanding:
             return Word(word, how, index.idf(term), (term, *self._add_synonyms(query, word, terms.synonym_of_known)))
         stems = self._add_synonyms(query, word, terms.synonym)
         if stems:
-            return Word(word, "synonym", self._phrase_weight(word), stems)
+            return Word(word, "synonym", self._phrase_weight(word), (term, *stems))
         frequency = zipf(word)
         return Word(word, "unknown", self._unknown_weight(word, frequency), zipf=frequency)
 
