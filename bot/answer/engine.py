@@ -122,6 +122,8 @@ class Engine:
         if not text:
             return Analysis(question, None, "empty")
         query = self.understand(text)
+        if "command" in query.intents:
+            return Analysis(question, query, "command")
         if not query.content:
             return Analysis(question, query, "no_content")
         index = self.index
@@ -154,6 +156,9 @@ class Engine:
         if query is None:
             return Answer(text, False, (), self.suggest(""), "Ask a question about the summit.")
         corrected = query.corrected_text
+        if analysis.mode == "command":
+            reason = "That is a command, not a question about the summit: commands are listed by /help."
+            return Answer(text, False, (), ("/help", "/brief"), reason, corrected)
         if analysis.mode == "no_content":
             reason = "Ask about a person, a place or a topic of the summit."
             return Answer(text, False, (), self.suggest(text), reason, corrected)
@@ -161,15 +166,21 @@ class Engine:
         pinned = list(range(analysis.pinned))
         rest = sorted(range(analysis.pinned, len(analysis.candidates)), key=lambda i: -scores[i])
         order = pinned + rest
-        hits = tuple(self._hit(analysis.candidates[i], float(scores[i])) for i in order[:limit])
+        # A pinned card is shown first: its score is at least the best of the others.
+        floor = float(scores[rest[0]]) if rest else 0.0
+        shown = [max(float(scores[i]), floor) if i in pinned else float(scores[i]) for i in order[:limit]]
+        hits = tuple(self._hit(analysis.candidates[i], s) for i, s in zip(order[:limit], shown, strict=True))
         if analysis.mode != "ranked":
             return Answer(text, bool(hits), hits, self._related_topics(hits), None, corrected)
-        vector = refusal_features(self.index, query, analysis.features, scores, analysis.bm25, order)
+        best = self.profiles(analysis.candidates[order[0]]) if order else None
+        vector = refusal_features(self.index, query, analysis.features, scores, analysis.bm25, order, best)
         confidence = scorer.answerable(vector)
         if hits and confidence >= scorer.threshold:
             return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)
         related: tuple[Hit, ...] = ()
-        if query.entities or query.coverage >= self.settings.related_coverage:
+        # Near the subject (it names one of the briefing's people, places or bodies): the nearest
+        # facts are worth offering. Off the subject ("the capital of Australia"): a plain refusal.
+        if query.entities:
             related = tuple(h for h in hits if h.kind == "snippet")[: self.settings.related]
         reason = self._reason(query, analysis, order)
         return Answer(text, False, (), self.suggest(text), reason, corrected, related, confidence)

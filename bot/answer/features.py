@@ -25,6 +25,9 @@ RANK_FEATURES: tuple[str, ...] = (
     "support",  # share of the question's information (idf mass) the candidate speaks of anywhere
     "sentence",  # the same within its best single sentence: the words belong together
     "title",  # share of the question's information in its title
+    "text",  # ... in its text
+    "terms",  # ... in its search terms (what curators expect readers to ask with)
+    "quotes",  # ... in the article sentences it cites
     "entity",  # share of the entities the question names that it is tagged with
     "entity_title",  # an entity the question names is in its title: it is about them
     "role",  # tagged with an entity the question describes by its role ("the Kremlin spokesperson")
@@ -68,6 +71,12 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "future",  # it asks about the future
     "check",  # it is a yes/no question
     "card",  # the best candidate is an entity card
+    "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
+    "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
+    "when_no_time",  # it asks when, and the best candidate gives no time
+    "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
+    "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
+    "command",  # a chat command typed as a question ("/help")
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -94,6 +103,9 @@ class Profile:
 
     stems: frozenset[str]
     title: frozenset[str]
+    text: frozenset[str]
+    terms: frozenset[str]
+    quotes: frozenset[str]
     sentences: tuple[frozenset[str], ...]
     pairs: frozenset[tuple[str, str]]
     entities: frozenset[str]
@@ -149,7 +161,8 @@ class Profiles:
         sentences = [s.title, *_SENTENCE.split(s.text)]
         sentence_stems = [self._stems(words(x)) for x in sentences]
         body = list(itertools.chain.from_iterable(sentence_stems))
-        fields = " ".join((*s.terms, *(c.quote for c in s.sources)))
+        terms = frozenset(self._stems(words(" ".join(s.terms))))
+        quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))
         tagged = frozenset((*s.entities, *([s.speaker] if s.speaker else ())))
         title_tokens = words(s.title)
         titled = frozenset(e for e in tagged if _spelled(index, e, title_tokens))
@@ -158,8 +171,11 @@ class Profiles:
         text_tokens = words(s.text)
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
         return Profile(
-            stems=frozenset(body) | frozenset(self._stems(words(fields))) | self._entity_stems(tagged),
+            stems=frozenset(body) | terms | quotes | self._entity_stems(tagged),
             title=frozenset(sentence_stems[0]),
+            text=frozenset(itertools.chain.from_iterable(sentence_stems[1:])),
+            terms=terms,
+            quotes=quotes,
             sentences=tuple(frozenset(x) for x in sentence_stems),
             pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
             entities=tagged,
@@ -193,6 +209,9 @@ class Profiles:
         return Profile(
             stems=frozenset(stems) | self._entity_stems(own | mentioned),
             title=frozenset(self._stems(words(candidate.title))),
+            text=frozenset(stems),
+            terms=frozenset(),
+            quotes=frozenset(),
             sentences=(frozenset(stems),),
             pairs=frozenset(itertools.pairwise(stems)),
             entities=own | mentioned,
@@ -238,7 +257,10 @@ def rank_features(
         sentence = max(
             (sum(w.weight for w in content if _speaks_in(w, s)) for s in profile.sentences), default=0.0
         ) / total
-        title = sum(w.weight for w in content if any(x in profile.title for x in w.stems)) / total
+        title = _share(content, profile.title, total)
+        text = _share(content, profile.text, total)
+        terms = _share(content, profile.terms, total)
+        quotes = _share(content, profile.quotes, total)
         entity = sum(idf for e, idf in named_idf.items() if e in profile.entities) / named_total
         role = max((score for e, score in query.roles.items() if e in profile.entities), default=0.0)
         speaker = bool(named & profile.quoted)
@@ -251,6 +273,9 @@ def rank_features(
             support,
             sentence,
             title,
+            text,
+            terms,
+            quotes,
             entity if named else 0.0,
             float(bool(named & profile.titled)),
             role,
@@ -276,6 +301,10 @@ def rank_features(
     return rows
 
 
+def _share(content: list[Word], stems: frozenset[str], total: float) -> float:
+    return sum(w.weight for w in content if any(x in stems for x in w.stems)) / total
+
+
 def _speaks_in(word: Word, sentence: frozenset[str]) -> bool:
     return any(s in sentence for s in word.stems)
 
@@ -287,7 +316,13 @@ def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
 
 
 def refusal_features(
-    index: Index, query: Query, ranked: FloatArray, scores: FloatArray, bm25: list[float], order: list[int]
+    index: Index,
+    query: Query,
+    ranked: FloatArray,
+    scores: FloatArray,
+    bm25: list[float],
+    order: list[int],
+    best: Profile | None,
 ) -> FloatArray:
     """The question and its best candidate, as a vector in REFUSAL_FEATURES order. `ranked` holds the
     candidates' rank features, `scores` their ranking scores, `order` their positions best first."""
@@ -305,6 +340,15 @@ def refusal_features(
     top_score = float(scores[top]) if top is not None else 0.0
     margin = top_score - float(scores[second]) if second is not None else top_score
     intents = query.intents
+    describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text))
+    focus_unknown = float(query.focus is not None and not query.focus.known)
+    missing = 0.0
+    focus_missing = 0.0
+    if best is not None:
+        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(w, best, best.stems)]
+        missing = max(unsupported, default=0.0) / index.max_idf
+        if query.focus is not None and not _speaks(query.focus, best, best.stems):
+            focus_missing = 1.0
     return np.array(
         (
             query.coverage,
@@ -326,6 +370,12 @@ def refusal_features(
             float("future" in intents),
             float("check" in intents),
             of("card"),
+            describing,
+            focus_unknown,
+            float("when" in intents and of("when_fit") == 0.0),
+            focus_missing,
+            missing,
+            float("command" in intents),
         ),
         dtype=np.float64,
     )

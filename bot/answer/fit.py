@@ -3,8 +3,9 @@
     python -m bot.answer.fit            # fit on the fitting questions, print per-fold figures, write model.json
     python -m bot.answer.fit --check    # refit and compare with the shipped model.json (exit 1 if it differs)
 
-Fitting questions: tests/questions.jsonl and tests/questions/fit.jsonl (the scorer's format). The
-held-out test part (tests/questions/test.jsonl) is never read here. Seeded and deterministic: the
+Fitting questions: every tests/questions/*.jsonl but test.jsonl (the scorer's format): our own
+set (own.jsonl) and the fitting part of the set written blind (fit.jsonl). The held-out test part
+(tests/questions/test.jsonl) is never read here. Seeded and deterministic: the
 same checkout writes the same file.
 
 Each fold's figures come from a model fitted without that fold. Inside every fit, the refusal
@@ -35,8 +36,12 @@ from bot.briefing.load import load_briefing
 from bot.chat_markup import clean
 
 PROJECT = Path(__file__).resolve().parents[2]
-FITTING = (PROJECT / "tests" / "questions.jsonl", PROJECT / "tests" / "questions" / "fit.jsonl")
+QUESTIONS = PROJECT / "tests" / "questions"
 HELD_OUT = "test.jsonl"
+
+
+def fitting_files() -> list[Path]:
+    return sorted(p for p in QUESTIONS.glob("*.jsonl") if p.name != HELD_OUT)
 
 Array = npt.NDArray[np.float64]
 
@@ -130,7 +135,8 @@ def refusal_rows(engine: Engine, examples: Sequence[Example], weights: Array) ->
         scores = a.features @ weights
         order = sorted(range(len(a.candidates)), key=lambda k: -scores[k])
         rows.append(i)
-        vectors.append(refusal_features(index, a.query, a.features, scores, a.bm25, order))
+        best = engine.profiles(a.candidates[order[0]])
+        vectors.append(refusal_features(index, a.query, a.features, scores, a.bm25, order, best))
     return rows, np.array(vectors).reshape(len(vectors), len(REFUSAL_FEATURES))
 
 
@@ -233,7 +239,7 @@ def _ranked_outcome(example: Example, scorer: Scorer) -> str:
 
 
 def _round(value: float) -> float:
-    return float(round(float(value), 6))
+    return float(round(float(value), 5))
 
 
 def evaluate(
@@ -277,9 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    files = [p for p in (args.questions or FITTING) if p.exists()]
-    if any(p.name == HELD_OUT for p in files):
+    asked = args.questions or fitting_files()
+    if any(p.name == HELD_OUT for p in asked):
         parser.error(f"{HELD_OUT} is the held-out test part: never fit on it")
+    files = [p for p in asked if p.exists()]
     questions = [q for p in files for q in load_questions(p)]
     engine = Engine(load_briefing(PROJECT))
     fit = engine.settings.fit

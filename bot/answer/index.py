@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import fold, stem_many, words, words_of_many
+from bot.answer.tokens import stem_many, words, words_of_many
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]

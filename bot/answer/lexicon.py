@@ -58,14 +58,25 @@ class Lexicon(_Frozen):
     name_frame: frozenset[str]
     framing: frozenset[str]
     intents: dict[str, str]
+    focus: str
+    modifier_endings: tuple[str, ...]
     direction: Direction
     answer_cues: AnswerCues
 
-    _words = field_validator("question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before")(_word_set)
+    _words = field_validator(
+        "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"
+    )(_word_set)
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
         return {name: re.compile(pattern) for name, pattern in self.intents.items()}
+
+    def describing(self, word: str) -> bool:
+        return len(word) > 4 and word.endswith(self.modifier_endings)
+
+    @cached_property
+    def focus_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.focus)
 
     @cached_property
     def filler(self) -> frozenset[str]:
@@ -130,7 +141,6 @@ class Settings(_Frozen):
     specific_share: float
     pool: dict[str, float]
     framing_weight: float
-    related_coverage: float
     pair_cache: int
     results: int
     related: int

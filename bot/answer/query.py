@@ -69,6 +69,8 @@ class Query:
     name_only: str | None = None
     # The question is only a topic's name or keyword ("sanctions"): its topic.
     topic_only: str | None = None
+    # The content word naming what is asked for ("what *year*"), if the question names it.
+    focus: Word | None = None
 
     @cached_property
     def total_weight(self) -> float:
@@ -158,6 +160,9 @@ class Understanding:
                 query.content.append(self._word(query, word, word in corrected))
         self._roles(query)
         self._direction(query)
+        found = lexicon.focus_pattern.match(folded)
+        if found:
+            query.focus = next((w for w in query.content if w.text == found.group(1)), None)
         self._only(query, content)
         return query
 
@@ -165,8 +170,11 @@ class Understanding:
 
     def _correct(self, query: Query) -> None:
         tokens: list[str] = []
-        for word in query.tokens:
-            fixed = self.index.joined_spellings.get(word) or self._correction(word)
+        for i, word in enumerate(query.tokens):
+            joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
+            fixed = joined or self._correction(word)
+            if fixed in self.index.name_words and not self._completes_a_name(query.tokens, i, fixed):
+                fixed = None  # "kim yuna" is not Kim Yung-ho
             if fixed is not None and fixed != word:
                 query.corrections.append(Correction(word, fixed))
                 tokens.extend(fixed.split())
@@ -174,10 +182,21 @@ class Understanding:
                 tokens.append(word)
         for i, word in enumerate(tokens):
             fixed = self._name_in_context(tokens, i)
-            if fixed is not None:
+            if fixed is not None and self._completes_a_name(tokens, i, fixed):
                 query.corrections.append(Correction(word, fixed))
                 tokens[i] = fixed
         query.tokens = tokens
+
+    def _completes_a_name(self, tokens: list[str], i: int, fixed: str) -> bool:
+        """Whether the corrected word makes a whole spelling of a name with its neighbours: "kim
+        young ho" becomes Kim Yung-ho, but "kim yuna" is someone else."""
+        trial = [*tokens[:i], fixed, *tokens[i + 1 :]]
+        longest = self.index.longest_spelling
+        for start in range(max(0, i - longest + 1), i + 1):
+            for end in range(i + 1, min(len(trial), start + longest) + 1):
+                if tuple(trial[start:end]) in self.index.spellings:
+                    return True
+        return False
 
     def _name_in_context(self, tokens: list[str], i: int) -> str | None:
         """A word beside part of a name, close to another part of that name: "mathew miller",

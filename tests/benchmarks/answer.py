@@ -25,7 +25,7 @@ from bot.briefing.load import load_briefing
 from bot.briefing.models import Briefing, Citation, Snippet
 
 PROJECT = Path(__file__).resolve().parents[2]
-QUESTIONS = PROJECT / "tests" / "questions.jsonl"
+QUESTIONS = PROJECT / "tests" / "questions" / "own.jsonl"
 
 
 def questions() -> list[str]:
