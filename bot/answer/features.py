@@ -119,6 +119,28 @@ class Profile:
     place: bool
     person: bool
     certainty: Certainty | None
+    # Stem → where the candidate holds it, as bits (ANYWHERE, TITLE, … and SENTENCE << j).
+    masks: dict[str, int]
+
+
+ANYWHERE, TITLE, TEXT, TERMS, QUOTES, TOPIC = 1, 2, 4, 8, 16, 32
+SENTENCE = 6  # bit of the first sentence (the title); sentence j is bit SENTENCE + j
+
+
+def _masks(
+    stems: frozenset[str],
+    fields: tuple[tuple[int, frozenset[str]], ...],
+    sentences: tuple[frozenset[str], ...],
+) -> dict[str, int]:
+    masks = dict.fromkeys(stems, ANYWHERE)
+    for bit, members in fields:
+        for x in members:
+            masks[x] = masks.get(x, ANYWHERE) | bit
+    for j, members in enumerate(sentences):
+        bit = 1 << (SENTENCE + j)
+        for x in members:
+            masks[x] = masks.get(x, ANYWHERE) | bit
+    return masks
 
 
 _SENTENCE = re.compile(r"(?<=[.!?;:])\s+")
@@ -158,8 +180,7 @@ class Profiles:
     def _snippet(self, doc: int) -> Profile:
         index = self.index
         s = index.snippets[doc]
-        sentences = [s.title, *_SENTENCE.split(s.text)]
-        sentence_stems = [self._stems(words(x)) for x in sentences]
+        sentence_stems = [self._stems(words(x)) for x in (s.title, *_SENTENCE.split(s.text))]
         body = list(itertools.chain.from_iterable(sentence_stems))
         terms = frozenset(self._stems(words(" ".join(s.terms))))
         quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))
@@ -170,19 +191,25 @@ class Profiles:
         agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
         text_tokens = words(s.text)
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
+        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged)
+        title = frozenset(sentence_stems[0])
+        text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
+        sentences = tuple(frozenset(x) for x in sentence_stems)
+        topic = self._topic_stems.get(s.topic, frozenset())
+        fields = ((TITLE, title), (TEXT, text), (TERMS, terms), (QUOTES, quotes), (TOPIC, topic))
         return Profile(
-            stems=frozenset(body) | terms | quotes | self._entity_stems(tagged),
-            title=frozenset(sentence_stems[0]),
-            text=frozenset(itertools.chain.from_iterable(sentence_stems[1:])),
+            stems=stems,
+            title=title,
+            text=text,
             terms=terms,
             quotes=quotes,
-            sentences=tuple(frozenset(x) for x in sentence_stems),
+            sentences=sentences,
             pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
             entities=tagged,
             titled=titled,
             agents=agents,
             quoted=index.quoted.get(doc, frozenset()),
-            topic=self._topic_stems.get(s.topic, frozenset()),
+            topic=topic,
             number=bool(self.lexicon.answer_cues.number.search(s.text.lower())),
             time=self._has_time(s.text, text_tokens),
             reason=s.certainty in (Certainty.analysis, Certainty.speculation)
@@ -190,6 +217,7 @@ class Profiles:
             place="place" in kinds,
             person="person" in kinds,
             certainty=s.certainty,
+            masks=_masks(stems, fields, sentences),
         )
 
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
@@ -206,25 +234,30 @@ class Profiles:
         mentioned = frozenset(m[0] for m in index.find_entities(candidate.text, words(candidate.text)))
         own = frozenset([candidate.entity.id]) if candidate.entity else frozenset()
         kind = candidate.entity.kind.value if candidate.entity else ""
+        every = frozenset(stems) | self._entity_stems(own | mentioned)
+        title = frozenset(self._stems(words(candidate.title)))
+        topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
+        sentences = (frozenset(stems),)
         return Profile(
-            stems=frozenset(stems) | self._entity_stems(own | mentioned),
-            title=frozenset(self._stems(words(candidate.title))),
+            stems=every,
+            title=title,
             text=frozenset(stems),
             terms=frozenset(),
             quotes=frozenset(),
-            sentences=(frozenset(stems),),
+            sentences=sentences,
             pairs=frozenset(itertools.pairwise(stems)),
             entities=own | mentioned,
             titled=own,
             agents=own,
             quoted=frozenset(),
-            topic=self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset(),
+            topic=topic,
             number=bool(self.lexicon.answer_cues.number.search(candidate.text.lower())),
             time=self._has_time(candidate.text, tokens),
             reason=bool(self.lexicon.answer_cues.why.intersection(tokens)),
             place=kind == "place",
             person=kind == "person",
             certainty=None,
+            masks=_masks(every, ((TITLE, title), (TEXT, frozenset(stems)), (TOPIC, topic)), sentences),
         )
 
 
@@ -236,7 +269,7 @@ def _spelled(index: Index, entity_id: str, tokens: list[str]) -> bool:
 def _speaks(word: Word, profile: Profile, terms: frozenset[str]) -> bool:
     if word.entity_id is not None and word.entity_id in profile.entities:
         return True
-    return any(s in terms for s in word.stems)
+    return not terms.isdisjoint(word.stems)
 
 
 def rank_features(
@@ -250,63 +283,86 @@ def rank_features(
     pairs = _query_pairs(index, query)
     intents = query.intents
     best_bm25 = max(bm25, default=0.0) or 1.0
-    rows = np.zeros((len(candidates), len(RANK_FEATURES)), dtype=np.float64)
+    rows: list[tuple[float, ...]] = []
+    content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
+    why, when, count, where, who = (i in intents for i in ("why", "when", "count", "where", "who"))
+    reaction, quote = "reaction" in intents, "quote" in intents
+    roles = query.roles
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
-        content = query.content
-        support = sum(w.weight for w in content if _speaks(w, profile, profile.stems)) / total
-        sentence = max(
-            (sum(w.weight for w in content if _speaks_in(w, s)) for s in profile.sentences), default=0.0
-        ) / total
-        title = _share(content, profile.title, total)
-        text = _share(content, profile.text, total)
-        terms = _share(content, profile.terms, total)
-        quotes = _share(content, profile.quotes, total)
-        entity = sum(idf for e, idf in named_idf.items() if e in profile.entities) / named_total
-        role = max((score for e, score in query.roles.items() if e in profile.entities), default=0.0)
+        masks, entities = profile.masks, profile.entities
+        support = title = text = terms = quotes = topic = 0.0
+        by_sentence = [0.0] * len(profile.sentences)
+        for weight, stems, entity_id in content:
+            m = 0
+            for x in stems:
+                m |= masks.get(x, 0)
+            if entity_id is not None and entity_id in entities:
+                m |= ANYWHERE
+            if not m:
+                continue
+            support += weight
+            if m & TITLE:
+                title += weight
+            if m & TEXT:
+                text += weight
+            if m & TERMS:
+                terms += weight
+            if m & QUOTES:
+                quotes += weight
+            if m & TOPIC:
+                topic += weight
+            m >>= SENTENCE
+            j = 0
+            while m:
+                if m & 1:
+                    by_sentence[j] += weight
+                m >>= 1
+                j += 1
+        sentence = max(by_sentence) if by_sentence else 0.0
+        entity = 0.0
+        if named_idf:
+            entity = sum(idf for e, idf in named_idf.items() if e in entities) / named_total
+        role = 0.0
+        for e, score in roles.items():
+            if e in entities and score > role:
+                role = score
         speaker = bool(named & profile.quoted)
-        topic = sum(w.weight for w in content if any(x in profile.topic for x in w.stems)) / total
         card = candidate.kind != "snippet"
         certainty = profile.certainty
-        rows[r] = (
-            bm25[r],
-            bm25[r] / best_bm25,
-            support,
-            sentence,
-            title,
-            text,
-            terms,
-            quotes,
-            entity if named else 0.0,
-            float(bool(named & profile.titled)),
-            role,
-            float(speaker),
-            float(speaker and "quote" in intents),
-            float(min(len(pairs & profile.pairs), 3)),
-            topic,
-            float(bool(query.subject & profile.agents)),
-            float(bool(query.object & profile.agents)),
-            float("why" in intents and profile.reason),
-            float("when" in intents and profile.time),
-            float("count" in intents and profile.number),
-            float("where" in intents and profile.place),
-            float("who" in intents and profile.person),
-            float("reaction" in intents and (certainty is Certainty.claim or bool(profile.quoted))),
-            float(certainty is Certainty.confirmed),
-            float(certainty is Certainty.speculation),
-            float(certainty is Certainty.analysis),
-            float(certainty is Certainty.claim),
-            float(card),
-            float(card and "who" in intents),
+        rows.append(
+            (
+                bm25[r],
+                bm25[r] / best_bm25,
+                support,
+                sentence,
+                title,
+                text,
+                terms,
+                quotes,
+                entity,
+                1.0 if named and not named.isdisjoint(profile.titled) else 0.0,
+                role,
+                1.0 if speaker else 0.0,
+                1.0 if speaker and quote else 0.0,
+                float(min(len(pairs & profile.pairs), 3)) if pairs else 0.0,
+                topic,
+                1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
+                1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
+                1.0 if why and profile.reason else 0.0,
+                1.0 if when and profile.time else 0.0,
+                1.0 if count and profile.number else 0.0,
+                1.0 if where and profile.place else 0.0,
+                1.0 if who and profile.person else 0.0,
+                1.0 if reaction and (certainty is Certainty.claim or profile.quoted) else 0.0,
+                1.0 if certainty is Certainty.confirmed else 0.0,
+                1.0 if certainty is Certainty.speculation else 0.0,
+                1.0 if certainty is Certainty.analysis else 0.0,
+                1.0 if certainty is Certainty.claim else 0.0,
+                1.0 if card else 0.0,
+                1.0 if card and who else 0.0,
+            )
         )
-    return rows
-
-
-def _share(content: list[Word], stems: frozenset[str], total: float) -> float:
-    return sum(w.weight for w in content if any(x in stems for x in w.stems)) / total
-
-
-def _speaks_in(word: Word, sentence: frozenset[str]) -> bool:
-    return any(s in sentence for s in word.stems)
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
 
 
 def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:

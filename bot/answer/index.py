@@ -58,6 +58,10 @@ class Index:
         self.role_stems = {
             e: frozenset(self.word_stem[w] for w in ws if w not in lexicon.filler) for e, ws in role_words.items()
         }
+        self.roles_with: dict[str, set[str]] = defaultdict(set)
+        for entity_id, stems in self.role_stems.items():
+            for x in stems:
+                self.roles_with[x].add(entity_id)
 
         # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
         self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)

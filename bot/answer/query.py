@@ -269,13 +269,15 @@ class Understanding:
             return
         named = query.named
         scores: dict[str, float] = {}
-        for entity_id, role in self.index.role_stems.items():
+        near = {e for w in described for x in w.stems for e in self.index.roles_with.get(x, ())}
+        for entity_id in near:
+            role = self.index.role_stems[entity_id]
             if entity_id in named:
                 continue
-            hit = sum(w.weight for w in described if any(s in role for s in w.stems))
+            hit = sum(w.weight for w in described if not role.isdisjoint(w.stems))
             if not hit:
                 continue
-            hit += sum(w.weight for w in query.content if w.entity_id and any(s in role for s in w.stems))
+            hit += sum(w.weight for w in query.content if w.entity_id and not role.isdisjoint(w.stems))
             scores[entity_id] = hit / total
         if not scores:
             return
