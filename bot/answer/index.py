@@ -9,17 +9,20 @@ vector additions even with 100,000 snippets.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import stem_many, words, words_of_many
+from bot.answer.tokens import count_words, stem_many, words, words_of_many
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -34,8 +37,25 @@ class Spelling:
     words: tuple[str, ...]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building makes millions of small objects and no reference cycles: the cyclic garbage
+    collector would only walk the whole heap again and again (a third of the build at 100,000)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Index:
     def __init__(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
+        with _collector_paused():
+            self._build(briefing, lexicon, settings)
+
+    def _build(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
         self.briefing = briefing
         self.lexicon = lexicon
         self.settings = settings
@@ -164,53 +184,92 @@ class Index:
         new = [w for w in dict.fromkeys(surface) if w not in self.word_stem]  # type: ignore[call-overload]
         self.word_stem.update(zip(new, stem_many(new), strict=True))
 
-    def _field_texts(self) -> dict[str, list[str]]:
-        names = {e.id: " ".join(e.spellings) for e in self.briefing.entities}
-        topics = {t.id: " ".join((t.title, *t.keywords)) for t in self.briefing.topics}
-        texts: dict[str, list[str]] = {field: [] for field in self.settings.bm25.fields}
-        for snippet in self.snippets:
-            tagged = dict.fromkeys((*snippet.entities, *([snippet.speaker] if snippet.speaker else ())))
-            parts = {
-                "title": snippet.title,
-                "text": snippet.text,
-                "terms": " . ".join(snippet.terms),
-                # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
-                "entities": " . ".join(names[e] for e in tagged if e in names),
-                "topic": topics.get(snippet.topic, ""),
-                "quotes": " ".join(c.quote for c in snippet.sources),
-            }
-            for field, values in texts.items():
-                values.append(parts[field])
-        return texts
+    def _field_sources(self) -> dict[str, list[str] | tuple[list[str], list[list[int]]]]:
+        """Each field: its text per snippet, or, for fields made of shared pieces (entity names, the
+        topic, cited article sentences), the pieces once and which pieces each snippet holds."""
+        entities = {e.id: i for i, e in enumerate(self.briefing.entities)}
+        topics = {t.id: i for i, t in enumerate(self.briefing.topics)}
+        # Cited sentences are the articles' own, so however many snippets there are, there are at
+        # most as many distinct ones as the articles have sentences.
+        quotes: dict[str, int] = {}
+        snippets = self.snippets
+        held_entities = [
+            [entities[e] for e in dict.fromkeys((*s.entities, *((s.speaker,) if s.speaker else ()))) if e in entities]
+            for s in snippets
+        ]
+        held_topics = [[topics.get(s.topic, len(topics))] for s in snippets]
+        held_quotes = [[quotes.setdefault(c.quote, len(quotes)) for c in s.sources] for s in snippets]
+        texts = {
+            "title": [s.title for s in snippets],
+            "text": [s.text for s in snippets],
+            "terms": [" . ".join(s.terms) for s in snippets],
+        }
+        pieces = {
+            # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
+            "entities": ([" ".join(e.spellings) for e in self.briefing.entities], held_entities),
+            "topic": ([" ".join((t.title, *t.keywords)) for t in self.briefing.topics] + [""], held_topics),
+            "quotes": (list(quotes), held_quotes),
+        }
+        return {field: texts[field] if field in texts else pieces[field] for field in self.settings.bm25.fields}
 
     def _postings(self) -> Postings:
         bm25 = self.settings.bm25
-        field_tokens = {field: words_of_many(texts) for field, texts in self._field_texts().items()}
-        # Every distinct word once: its id, its stem, whether it is filler.
-        flat = list(itertools.chain.from_iterable(itertools.chain.from_iterable(field_tokens.values())))
-        distinct = list(dict.fromkeys(flat))
-        word_id = {w: i for i, w in enumerate(distinct)}
+        # Every word of the corpus as a number, field by field, a chunk of snippets at a time (a
+        # word's text lives only while its chunk is read); each distinct word is stemmed once.
+        vocabulary: dict[str, int] = {}
+
+        def read(texts: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+            ids, counts = [], []
+            for at in range(0, len(texts), _CHUNK):
+                tokens, per_text = count_words(texts[at : at + _CHUNK])
+                for word in dict.fromkeys(tokens):
+                    if word not in vocabulary:
+                        vocabulary[word] = len(vocabulary)
+                ids.append(np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+                counts.append(per_text)
+            if not ids:
+                return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+            return np.concatenate(ids), np.concatenate(counts)
+
+        ids: list[npt.NDArray[np.int32]] = []
+        counts: list[npt.NDArray[np.int64]] = []
+        for source in self._field_sources().values():
+            if isinstance(source, list):
+                field_ids, per_doc = read(source)
+            else:
+                field_ids, per_doc = _gather(*read(source[0]), source[1])
+            ids.append(field_ids)
+            counts.append(per_doc)
+        distinct = list(vocabulary)
         self._learn_words(distinct)
         term_ids: dict[str, int] = {}
-        word_term = np.array([term_ids.setdefault(self.word_stem[w], len(term_ids)) for w in distinct], dtype=np.int64)
-        filler = np.array([w in self.lexicon.filler for w in distinct], dtype=bool)
-        token_word = np.fromiter(map(word_id.__getitem__, flat), dtype=np.int64, count=len(flat))
+        stems = map(self.word_stem.__getitem__, distinct)
+        word_term = np.fromiter((term_ids.setdefault(x, len(term_ids)) for x in stems), np.int32, len(distinct))
+        filler = np.fromiter((w in self.lexicon.filler for w in distinct), dtype=bool, count=len(distinct))
 
-        lengths = np.concatenate([np.fromiter(map(len, tokens), np.int64, self.n) for tokens in field_tokens.values()])
-        docs = np.tile(np.arange(self.n, dtype=np.int64), len(field_tokens))
+        token_word = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+        lengths = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        docs = np.tile(np.arange(self.n, dtype=np.int32), len(bm25.fields))
         weights = np.repeat(np.array(list(bm25.fields.values()), dtype=np.float32), self.n)
-        token_doc = np.repeat(docs, lengths)
-        token_weight = np.repeat(weights, lengths)
         keep = ~filler[token_word]
-        token_doc, token_weight = token_doc[keep], token_weight[keep]
+        token_doc = np.repeat(docs, lengths)[keep]
+        token_weight = np.repeat(weights, lengths)[keep]
         token_term = word_term[token_word[keep]]
+        del token_word, keep
 
-        # Weighted count per (term, snippet): unique keys come out sorted by term, then snippet.
-        n_docs = max(self.n, 1)
-        keys, inverse = np.unique(token_term * n_docs + token_doc, return_inverse=True)
-        tf = np.bincount(inverse.ravel(), weights=token_weight).astype(np.float32)
-        term_col = (keys // n_docs).astype(np.int64)
-        doc_col = (keys % n_docs).astype(np.int32)
+        # Weighted count per (term, snippet), ordered by term then snippet: a stable radix order
+        # (16 bits at a time), then one sum per run of equal pairs.
+        order = _radix_order((token_doc, token_term))
+        token_term, token_doc, token_weight = token_term[order], token_doc[order], token_weight[order]
+        del order
+        if len(token_term):
+            change = np.flatnonzero((token_term[1:] != token_term[:-1]) | (token_doc[1:] != token_doc[:-1])) + 1
+            starts = np.concatenate(([0], change))
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        tf = np.add.reduceat(token_weight, starts) if len(starts) else np.zeros(0, dtype=np.float32)
+        term_col = token_term[starts].astype(np.int64)
+        doc_col = token_doc[starts].astype(np.int32)
         length = np.bincount(token_doc, weights=token_weight, minlength=self.n).astype(np.float32)
         df = np.bincount(term_col, minlength=len(term_ids)).astype(np.int32)
         average = float(length.mean()) if self.n else 1.0
@@ -248,16 +307,60 @@ class Index:
         for sentence, speaker in said:
             by_sentence[sentence].add(speaker)
         quoted: dict[int, frozenset[str]] = {}
+        of_citation: dict[str, frozenset[str]] = {}  # a sentence is often cited by several snippets
         for i, snippet in enumerate(self.snippets):
-            # A citation holding a quoted sentence, or held in one, holds those words.
-            cited = [" ".join(words(c.quote)) for c in snippet.sources]
-            speakers = {s for c in cited for s in by_sentence.get(c, ())}
-            speakers |= {s for c in cited for sentence, s in said if c in sentence or sentence in c}
+            speakers: set[str] = set()
+            for citation in snippet.sources:
+                found = of_citation.get(citation.quote)
+                if found is None:
+                    # A citation holding a quoted sentence, or held in one, holds those words.
+                    cited = " ".join(words(citation.quote))
+                    found = frozenset(by_sentence.get(cited, ())) | {
+                        s for sentence, s in said if cited in sentence or sentence in cited
+                    }
+                    of_citation[citation.quote] = found
+                speakers |= found
             if snippet.speaker:
                 speakers.add(snippet.speaker)
             if speakers:
                 quoted[i] = frozenset(speakers)
         return quoted
+
+
+# Snippets tokenised at a time while building: bounds the memory the words' texts take.
+_CHUNK = 8192
+
+
+def _gather(
+    piece_ids: npt.NDArray[np.int32], piece_lengths: npt.NDArray[np.int64], held: list[list[int]]
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """The words of each snippet's pieces, in order, and how many each snippet has."""
+    per_doc = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
+    pieces = np.fromiter(itertools.chain.from_iterable(held), dtype=np.int64, count=int(per_doc.sum()))
+    lengths = piece_lengths[pieces] if len(pieces) else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(piece_lengths)))[pieces] if len(pieces) else lengths
+    total = int(lengths.sum())
+    # For each output word: its piece's start plus its position within the piece.
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    words_at = np.repeat(starts, lengths) + offsets
+    doc_of_piece = np.repeat(np.arange(len(held), dtype=np.int64), per_doc)
+    words_per_doc = np.bincount(doc_of_piece, weights=lengths, minlength=len(held)).astype(np.int64)
+    return piece_ids[words_at], words_per_doc
+
+
+def _radix_order(keys: tuple[npt.NDArray[np.int32], ...]) -> npt.NDArray[np.int64]:
+    """The stable order sorting by the last key, then the one before, …: numpy sorts 16-bit keys
+    by radix, so each key is sorted 16 bits at a time, least significant first."""
+    n = len(keys[0]) if keys else 0
+    order = np.arange(n, dtype=np.int64)
+    for key in keys:
+        high = int(key.max()) if n else 0
+        shift = 0
+        while shift == 0 or high >> shift:
+            part = ((key[order] >> shift) & 0xFFFF).astype(np.uint16)
+            order = order[np.argsort(part, kind="stable")]
+            shift += 16
+    return order
 
 
 def _written_as_name(text: str, spellings: tuple[str, ...], word: str) -> bool:

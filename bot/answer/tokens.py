@@ -7,14 +7,17 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+import numpy.typing as npt
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TYPOGRAPHY = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+_TYPOGRAPHY_PAIRS = (
+    ("\u2019", "'"), ("\u2018", "'"), ("`", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-")
 )
-_DIGIT_GROUPS = re.compile(r"(?<=\d)[,\u202f\u00a0](?=\d{3}\b)")
-_POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
+# Both start with the character they look for, so the regex engine scans for it quickly.
+_DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
+_POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+")
 # Joins many texts into one for folding in bulk; never a character of a word.
 _SEPARATOR = "\x1e"
@@ -22,11 +25,17 @@ _SEPARATOR = "\x1e"
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, digit grouping and possessives removed, apostrophes dropped."""
-    text = text.translate(_TYPOGRAPHY)
+    for typographic, plain in _TYPOGRAPHY_PAIRS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
     if not text.isascii():  # the slow path only where accents may be
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    text = _DIGIT_GROUPS.sub("", text.lower())
-    return _POSSESSIVE.sub("", text).replace("'", "")
+    text = text.lower()
+    if "," in text or "\u202f" in text or "\u00a0" in text:
+        text = _DIGIT_GROUPS.sub("", text)
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    return text
 
 
 def words(text: str) -> list[str]:
@@ -39,6 +48,23 @@ def words_of_many(texts: Sequence[str]) -> list[list[str]]:
         return []
     joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     return [_WORD.findall(part) for part in fold(joined).split(_SEPARATOR)]
+
+
+def count_words(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """All the words of the texts in order, and how many each text has: one fold and one regex
+    pass over the whole corpus, the counts found with numpy where the words start."""
+    if not texts:
+        return [], np.zeros(0, dtype=np.int64)
+    folded = fold(_SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts))
+    tokens = _WORD.findall(folded)
+    # One byte per character (anything not ASCII is "?", not a word character, as for _WORD).
+    data = np.frombuffer(folded.encode("ascii", "replace"), dtype=np.uint8)
+    word = ((data >= 97) & (data <= 122)) | ((data >= 48) & (data <= 57))
+    starts = word.copy()
+    starts[1:] &= ~word[:-1]
+    before = np.concatenate(([0], np.cumsum(starts, dtype=np.int64)))
+    bounds = np.concatenate(([0], np.flatnonzero(data == ord(_SEPARATOR)), [len(data)]))
+    return tokens, np.diff(before[bounds])
 
 
 @lru_cache(maxsize=65536)
