@@ -317,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in [*files, DATA / "lexicon.yaml", DATA / "settings.yaml"]:
         inputs.update(path.read_bytes())
     inputs.update(engine.briefing.version.encode())
+    inputs.update(" ".join((*RANK_FEATURES, *REFUSAL_FEATURES)).encode())
     model = fit_model(engine, examples, fit)
     fitted = {
         "questions": {_rel(p): sum(1 for line in p.read_text().splitlines() if line.strip()) for p in files},

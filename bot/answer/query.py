@@ -145,7 +145,16 @@ class Understanding:
         for word in rest:
             if word in lexicon.question_words:
                 self._add_synonyms(query, word, terms.question_word)
-        content = [w for w in rest if w not in lexicon.filler]
+        # Phrases of the synonyms made partly of filler words ("went with", "came with").
+        phrased: set[int] = set()
+        for i in range(len(rest) - 1):
+            phrase = f"{rest[i]} {rest[i + 1]}"
+            if phrase in self.index.synonyms and {rest[i], rest[i + 1]} & lexicon.filler and not phrased & {i, i + 1}:
+                stems = self._add_synonyms(query, phrase, terms.synonym)
+                if stems:
+                    query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
+                    phrased.update((i, i + 1))
+        content = [w for i, w in enumerate(rest) if w not in lexicon.filler and i not in phrased]
         used: set[int] = set()
         for i in range(len(content) - 1):  # two-word synonyms first ("north korea", "food aid")
             phrase = f"{content[i]} {content[i + 1]}"
@@ -297,7 +306,9 @@ class Understanding:
         if at is None:
             return
         before = frozenset(m.entity_id for m in query.entities if m.end <= at)
-        after = frozenset(m.entity_id for m in query.entities if m.start > at)
+        # The other party is the first name after the verb ("… from Kim", not "… according to US officials").
+        following = [m.entity_id for m in query.entities if m.start > at]
+        after = frozenset(following[:1])
         marked = any(w in markers for w in query.tokens[at + 1 :])
         if before and (after or marked):
             query.subject, query.object = before, after - before
