@@ -137,8 +137,7 @@ class Engine:
             return self._analysis(question, query, "name", docs, [self.entity_card(entity)], pinned=1)
         if query.topic_only is not None:
             topic = index.topics[query.topic_only]
-            members = np.array([i for i, s in enumerate(index.snippets) if s.topic == topic.id], dtype=np.int32)
-            docs = self._best(self._bm25(query), members)
+            docs = self._best(self._bm25(query), index.topic_docs.get(topic.id, np.zeros(0, dtype=np.int32)))
             return self._analysis(question, query, "topic", docs, [self.topic_card(topic)], pinned=1)
         bm25 = self._bm25(query)
         pool = bm25 + self._boosts(query)
@@ -251,8 +250,8 @@ class Engine:
         key = f"topic:{topic.id}"
         card = self._cards.get(key)
         if card is None:
-            members = [s for s in self.briefing.snippets if s.topic == topic.id]
-            citations = tuple(s.sources[0] for s in members[:2])
+            members = self.index.topic_docs.get(topic.id, np.zeros(0, dtype=np.int32))[:2]
+            citations = tuple(self.index.snippets[int(i)].sources[0] for i in members)
             text = f"{topic.title}: {topic.summary}"
             card = Candidate(key, "topic", topic.title, text, topic=topic, citations=citations)
             self._cards[key] = card

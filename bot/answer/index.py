@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import count_words, stem_many, words, words_of_many
+from bot.answer.tokens import count_words, spaced_many, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -115,6 +115,10 @@ class Index:
                 self.entities_named_by[word].add(entity.id)
 
         self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings()
+        by_topic: dict[str, list[int]] = defaultdict(list)
+        for i, snippet in enumerate(self.snippets):
+            by_topic[snippet.topic].append(i)
+        self.topic_docs = {t: np.array(docs, dtype=np.int32) for t, docs in by_topic.items()}
         self.quoted = self._quoted_speakers()
         quoted_docs: dict[str, list[int]] = defaultdict(list)
         for doc, speakers in sorted(self.quoted.items()):
@@ -216,15 +220,13 @@ class Index:
         bm25 = self.settings.bm25
         # Every word of the corpus as a number, field by field, a chunk of snippets at a time (a
         # word's text lives only while its chunk is read); each distinct word is stemmed once.
-        vocabulary: dict[str, int] = {}
+        # A new word gets the next number as it is first looked up (all in C: no Python loop per word).
+        vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
 
         def read(texts: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
             ids, counts = [], []
             for at in range(0, len(texts), _CHUNK):
                 tokens, per_text = count_words(texts[at : at + _CHUNK])
-                for word in dict.fromkeys(tokens):
-                    if word not in vocabulary:
-                        vocabulary[word] = len(vocabulary)
                 ids.append(np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
                 counts.append(per_text)
             if not ids:
@@ -257,9 +259,8 @@ class Index:
         token_term = word_term[token_word[keep]]
         del token_word, keep
 
-        # Weighted count per (term, snippet), ordered by term then snippet: a stable radix order
-        # (16 bits at a time), then one sum per run of equal pairs.
-        order = _radix_order((token_doc, token_term))
+        # Weighted count per (term, snippet), ordered by term then snippet: one sum per run of equal pairs.
+        order = _term_doc_order(token_term, token_doc)
         token_term, token_doc, token_weight = token_term[order], token_doc[order], token_weight[order]
         del order
         if len(token_term):
@@ -282,12 +283,12 @@ class Index:
 
     def _entity_postings(self) -> tuple[dict[str, IntArray], dict[str, IntArray], dict[str, IntArray]]:
         spelled = {e.id: [f" {' '.join(words(s))} " for s in e.spellings] for e in self.briefing.entities}
-        titles = words_of_many([s.title for s in self.snippets])
+        titles = spaced_many([s.title for s in self.snippets])
         tagged: dict[str, list[int]] = defaultdict(list)
         titled: dict[str, list[int]] = defaultdict(list)
         spoken: dict[str, list[int]] = defaultdict(list)
         for i, snippet in enumerate(self.snippets):
-            title = " " + " ".join(titles[i]) + " "
+            title = titles[i]
             for entity_id in dict.fromkeys((*snippet.entities, *([snippet.speaker] if snippet.speaker else ()))):
                 tagged[entity_id].append(i)
                 if any(name in title for name in spelled.get(entity_id, ())):
@@ -348,18 +349,18 @@ def _gather(
     return piece_ids[words_at], words_per_doc
 
 
-def _radix_order(keys: tuple[npt.NDArray[np.int32], ...]) -> npt.NDArray[np.int64]:
-    """The stable order sorting by the last key, then the one before, …: numpy sorts 16-bit keys
-    by radix, so each key is sorted 16 bits at a time, least significant first."""
-    n = len(keys[0]) if keys else 0
-    order = np.arange(n, dtype=np.int64)
-    for key in keys:
-        high = int(key.max()) if n else 0
-        shift = 0
-        while shift == 0 or high >> shift:
-            part = ((key[order] >> shift) & 0xFFFF).astype(np.uint16)
-            order = order[np.argsort(part, kind="stable")]
-            shift += 16
+def _term_doc_order(terms: npt.NDArray[np.int32], docs: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """The stable order by term, then snippet. The words come field by field, each field in snippet
+    order: a stable sort by snippet (timsort) merges those few runs quickly; then by term, 16 bits
+    at a time, which numpy sorts by radix."""
+    order = np.argsort(docs, kind="stable")
+    keys = terms[order]
+    high = int(keys.max()) if len(keys) else 0
+    shift = 0
+    while shift == 0 or high >> shift:
+        step = np.argsort(((keys >> shift) & 0xFFFF).astype(np.uint16), kind="stable")
+        order, keys = order[step], keys[step]
+        shift += 16
     return order
 
 

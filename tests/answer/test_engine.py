@@ -68,7 +68,7 @@ def test_off_topic_is_refused_plainly_and_near_topic_offers_related_facts(engine
         ("Jo Chun Yong", "jo chun"),
         ("Kim Jong-un train", "train"),
         ("honor guard", "honour guard"),  # American spelling, British text
-        ("how far is the cosmodrome from ussuriysk", "900"),
+        ("how far is the launch facility from ussuriysk", "900"),  # synonym: launch facility → cosmodrome
         ("photos of kim leaving pyongyang", "pyongyang"),  # synonym: photos → photographs
         ("wat did the whitehouse sya about nk", "price"),  # a name written as one word, chat spelling
     ],
