@@ -124,6 +124,9 @@ def _notice(reply: Reply) -> discord.Embed:
     embed = discord.Embed(title=clip(reply.title, TITLE), colour=COLOURS[reply.kind])
     if reply.description:
         embed.description = clip(reply.description, DESCRIPTION)
+    if reply.related:
+        related = "\n".join(f"• {item.title}" for item in reply.related)
+        embed.add_field(name="Related, not an answer", value=clip(related, FIELD_VALUE), inline=False)
     if reply.suggestions:
         embed.add_field(name="Try", value=clip("\n".join(reply.suggestions), FIELD_VALUE), inline=False)
     return embed
