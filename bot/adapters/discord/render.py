@@ -82,7 +82,8 @@ def sources_embed(items: Sequence[Item]) -> discord.Embed:
 def _result_page(reply: Reply, item: Item, number: int, total: int) -> discord.Embed:
     embed = discord.Embed(title=clip(item.title, TITLE), description=clip(item.text, DESCRIPTION))
     embed.colour = COLOURS[reply.kind]
-    embed.set_author(name=clip(f"Q: {reply.title}", AUTHOR))
+    showing = f" · showing results for “{reply.corrected}”" if reply.corrected else ""
+    embed.set_author(name=clip(f"Q: {reply.title}{showing}", AUTHOR))
     if item.certainty:
         embed.add_field(name="Certainty", value=clip(item.certainty, FIELD_VALUE), inline=True)
     if item.citations:
