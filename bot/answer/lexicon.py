@@ -136,6 +136,7 @@ class Settings(_Frozen):
     typos: Typos
     unknown_words: UnknownWords
     candidates: int
+    max_words: int
     role_match: float
     role_ties: int
     specific_share: float

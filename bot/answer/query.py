@@ -119,7 +119,7 @@ class Understanding:
 
     def __call__(self, text: str) -> Query:
         lexicon = self.lexicon
-        query = Query(text=text, tokens=words(text))
+        query = Query(text=text, tokens=words(text)[: self.settings.max_words])
         self._correct(query)
         folded = fold(text)
         for c in query.corrections:

@@ -138,6 +138,12 @@ def test_what_did_someone_say_puts_their_own_words_first(engine: Engine) -> None
     assert answer.hits[0].snippet.speaker in ("matthew-miller", "us-state-department")
 
 
+def test_a_pasted_wall_of_text_is_read_only_as_far_as_a_question_goes(engine: Engine) -> None:
+    query = engine.understand("where did kim and putin meet " + "blorptastic zwingleflop " * 3000)
+    assert len(query.tokens) == engine.settings.max_words
+    assert query.tokens[:6] == ["where", "did", "kim", "and", "putin", "meet"]
+
+
 def test_answers_are_ranked_best_first(engine: Engine) -> None:
     answer = engine.ask("crabmeat dumplings")
     scores = [hit.score for hit in answer.hits]
