@@ -65,7 +65,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "named",  # the question names an entity of the briefing
     "roles",  # it describes one by its role
     "content",  # how many content words it has
-    "corrections",  # how many typos were corrected
+    "corrections",  # how many typos of meaningful words were corrected (not of "what", "the")
     "count_no_figure",  # it asks how many, and the best candidate gives no figure
     "howto",  # it asks for advice ("how do I …"), which news never gives
     "future",  # it asks about the future
@@ -420,7 +420,7 @@ def refusal_features(
             float(bool(query.entities)),
             float(bool(query.roles)),
             float(sum(1 for w in query.content if not w.framing)),
-            float(len(query.corrections)),
+            float(sum(1 for c in query.corrections if c.corrected not in index.lexicon.filler)),
             float("count" in intents and of("count_fit") == 0.0),
             float("howto" in intents),
             float("future" in intents),

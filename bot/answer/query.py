@@ -112,7 +112,7 @@ class Understanding:
                     self._filler_typos.setdefault(variant, word)
         self._topic_phrases: dict[tuple[str, ...], str] = {}
         for topic in index.briefing.topics:
-            for name in (topic.title, topic.id.replace("-", " "), *topic.keywords):
+            for name in (topic.title, topic.id.replace("-", " ")):
                 key = tuple(stem(w) for w in words(name) if w not in self.lexicon.filler)
                 if key:
                     self._topic_phrases.setdefault(key, topic.id)
