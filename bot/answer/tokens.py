@@ -20,6 +20,9 @@ _DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+")
 _NOT_WORD = re.compile(r"[^a-z0-9\x1e]+")
+# Byte classes for counting words with numpy: 1 a word character (as for _WORD), 2 the separator.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
+_CLASSES = bytes(1 if b in _WORD_BYTES else 2 if b == 0x1E else 0 for b in range(256))
 # Joins many texts into one for folding in bulk; never a character of a word.
 _SEPARATOR = "\x1e"
 
@@ -71,13 +74,14 @@ def count_words(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]
         joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
     folded = fold(joined)
     tokens = _WORD.findall(folded)
-    # One byte per character (anything not ASCII is "?", not a word character, as for _WORD).
-    data = np.frombuffer(folded.encode("ascii", "replace"), dtype=np.uint8)
-    word = ((data >= 97) & (data <= 122)) | ((data >= 48) & (data <= 57))
+    # One byte per character (anything not ASCII is "?", not a word character, as for _WORD):
+    # 1 for a word character, 2 for the separator, 0 for the rest.
+    data = np.frombuffer(folded.encode("ascii", "replace").translate(_CLASSES), dtype=np.uint8)
+    word = data == 1
     starts = word.copy()
     starts[1:] &= ~word[:-1]
     before = np.concatenate(([0], np.cumsum(starts, dtype=np.int64)))
-    bounds = np.concatenate(([0], np.flatnonzero(data == ord(_SEPARATOR)), [len(data)]))
+    bounds = np.concatenate(([0], np.flatnonzero(data == 2), [len(data)]))
     return tokens, np.diff(before[bounds])
 
 
