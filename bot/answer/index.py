@@ -235,11 +235,18 @@ class Index:
 
         ids: list[npt.NDArray[np.int32]] = []
         counts: list[npt.NDArray[np.int64]] = []
+        filler_words = self.lexicon.filler
         for source in self._field_sources().values():
             if isinstance(source, list):
                 field_ids, per_doc = read(source)
             else:
-                field_ids, per_doc = _gather(*read(source[0]), source[1])
+                # A shared piece loses its filler words once, before it is repeated for each snippet.
+                piece_ids, piece_lengths = read(source[0])
+                words_now = list(vocabulary)
+                meaningful = np.fromiter((words_now[i] not in filler_words for i in piece_ids), bool, len(piece_ids))
+                piece_of = np.repeat(np.arange(len(piece_lengths)), piece_lengths)
+                kept = np.bincount(piece_of[meaningful], minlength=len(piece_lengths)).astype(np.int64)
+                field_ids, per_doc = _gather(piece_ids[meaningful], kept, source[1])
             ids.append(field_ids)
             counts.append(per_doc)
         distinct = list(vocabulary)
@@ -260,6 +267,12 @@ class Index:
         del token_word, keep
 
         # Weighted count per (term, snippet), ordered by term then snippet: one sum per run of equal pairs.
+        # Terms numbered by frequency: the frequent ones fit 16 bits, which numpy sorts in one radix pass.
+        frequency = np.bincount(token_term, minlength=len(term_ids))
+        renumber = np.empty(len(term_ids), dtype=np.int32)
+        renumber[np.argsort(-frequency, kind="stable")] = np.arange(len(term_ids), dtype=np.int32)
+        token_term = renumber[token_term]
+        term_ids = {term: int(renumber[i]) for term, i in term_ids.items()}
         order = _term_doc_order(token_term, token_doc)
         token_term, token_doc, token_weight = token_term[order], token_doc[order], token_weight[order]
         del order
@@ -351,17 +364,21 @@ def _gather(
 
 def _term_doc_order(terms: npt.NDArray[np.int32], docs: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
     """The stable order by term, then snippet. The words come field by field, each field in snippet
-    order: a stable sort by snippet (timsort) merges those few runs quickly; then by term, 16 bits
-    at a time, which numpy sorts by radix."""
+    order: a stable sort by snippet (timsort) merges those few runs quickly. Then by term: terms
+    numbered below 65,536 (the frequent ones) in one radix pass, the rare rest apart."""
     order = np.argsort(docs, kind="stable")
     keys = terms[order]
-    high = int(keys.max()) if len(keys) else 0
-    shift = 0
-    while shift == 0 or high >> shift:
-        step = np.argsort(((keys >> shift) & 0xFFFF).astype(np.uint16), kind="stable")
-        order, keys = order[step], keys[step]
-        shift += 16
-    return order
+    small = keys < 65536
+    if small.all():
+        return order[np.argsort(keys.astype(np.uint16), kind="stable")]
+    common, rare = np.flatnonzero(small), np.flatnonzero(~small)
+    by_term = np.concatenate(
+        (
+            common[np.argsort(keys[common].astype(np.uint16), kind="stable")],
+            rare[np.argsort(keys[rare], kind="stable")],
+        )
+    )
+    return order[by_term]
 
 
 def _written_as_name(text: str, spellings: tuple[str, ...], word: str) -> bool:
