@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import count_words, spaced_many, stem_many, words
+from bot.answer.tokens import count_words, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -69,7 +69,8 @@ class Index:
         self.topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
         # Surface word → stem, for every word of the corpus and of the entities' names and roles.
         self.word_stem: dict[str, str] = {}
-        self.postings = self._postings()
+        held = self._held()
+        self.postings = self._postings(held)
         self.max_idf = self.idf_of(0)
 
         role_words = {e.id: words(f"{e.name} {e.role}") for e in briefing.entities}
@@ -114,7 +115,7 @@ class Index:
             for word in key:
                 self.entities_named_by[word].add(entity.id)
 
-        self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings()
+        self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings(held["entities"])
         by_topic: dict[str, list[int]] = defaultdict(list)
         for i, snippet in enumerate(self.snippets):
             by_topic[snippet.topic].append(i)
@@ -188,21 +189,29 @@ class Index:
         new = [w for w in dict.fromkeys(surface) if w not in self.word_stem]  # type: ignore[call-overload]
         self.word_stem.update(zip(new, stem_many(new), strict=True))
 
-    def _field_sources(self) -> dict[str, list[str] | tuple[list[str], list[list[int]]]]:
-        """Each field: its text per snippet, or, for fields made of shared pieces (entity names, the
-        topic, cited article sentences), the pieces once and which pieces each snippet holds."""
+    def _held(self) -> dict[str, Held]:
+        """Which shared pieces each snippet holds: its entities (tagged or speaking, each once), its
+        topic, its cited sentences; as (snippet, piece) pairs in snippet order."""
         entities = {e.id: i for i, e in enumerate(self.briefing.entities)}
         topics = {t.id: i for i, t in enumerate(self.briefing.topics)}
         # Cited sentences are the articles' own, so however many snippets there are, there are at
         # most as many distinct ones as the articles have sentences.
         quotes: dict[str, int] = {}
         snippets = self.snippets
-        held_entities = [
-            [entities[e] for e in dict.fromkeys((*s.entities, *((s.speaker,) if s.speaker else ()))) if e in entities]
-            for s in snippets
-        ]
-        held_topics = [[topics.get(s.topic, len(topics))] for s in snippets]
-        held_quotes = [[quotes.setdefault(c.quote, len(quotes)) for c in s.sources] for s in snippets]
+        tagged = [(*s.entities, s.speaker) if s.speaker else s.entities for s in snippets]
+        cited = [[quotes.setdefault(c.quote, len(quotes)) for c in s.sources] for s in snippets]
+        held = {
+            "entities": _pairs([[entities.get(e, -1) for e in t] for t in tagged], unique=True),
+            "topic": _pairs([[topics.get(s.topic, len(topics))] for s in snippets]),
+            "quotes": _pairs(cited),
+        }
+        self._quote_texts = list(quotes)
+        return held
+
+    def _field_sources(self, held: dict[str, Held]) -> dict[str, list[str] | tuple[list[str], Held]]:
+        """Each field: its text per snippet, or, for fields made of shared pieces (entity names, the
+        topic, cited article sentences), the pieces once and which pieces each snippet holds."""
+        snippets = self.snippets
         texts = {
             "title": [s.title for s in snippets],
             "text": [s.text for s in snippets],
@@ -210,13 +219,14 @@ class Index:
         }
         pieces = {
             # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
-            "entities": ([" ".join(e.spellings) for e in self.briefing.entities], held_entities),
-            "topic": ([" ".join((t.title, *t.keywords)) for t in self.briefing.topics] + [""], held_topics),
-            "quotes": (list(quotes), held_quotes),
+            "entities": [" ".join(e.spellings) for e in self.briefing.entities],
+            "topic": [" ".join((t.title, *t.keywords)) for t in self.briefing.topics] + [""],
+            "quotes": self._quote_texts,
         }
-        return {field: texts[field] if field in texts else pieces[field] for field in self.settings.bm25.fields}
+        fields = self.settings.bm25.fields
+        return {field: texts[field] if field in texts else (pieces[field], held[field]) for field in fields}
 
-    def _postings(self) -> Postings:
+    def _postings(self, held: dict[str, Held]) -> Postings:
         bm25 = self.settings.bm25
         # Every word of the corpus as a number, field by field, a chunk of snippets at a time (a
         # word's text lives only while its chunk is read); each distinct word is stemmed once.
@@ -236,9 +246,11 @@ class Index:
         ids: list[npt.NDArray[np.int32]] = []
         counts: list[npt.NDArray[np.int64]] = []
         filler_words = self.lexicon.filler
-        for source in self._field_sources().values():
+        for field, source in self._field_sources(held).items():
             if isinstance(source, list):
                 field_ids, per_doc = read(source)
+                if field == "title":
+                    self._titles = (field_ids, per_doc, vocabulary)
             else:
                 # A shared piece loses its filler words once, before it is repeated for each snippet.
                 piece_ids, piece_lengths = read(source[0])
@@ -294,25 +306,31 @@ class Index:
         np.cumsum(df, out=start[1:])
         return Postings(term_ids, start, doc_col, values, df)
 
-    def _entity_postings(self) -> tuple[dict[str, IntArray], dict[str, IntArray], dict[str, IntArray]]:
-        spelled = {e.id: [f" {' '.join(words(s))} " for s in e.spellings] for e in self.briefing.entities}
-        titles = spaced_many([s.title for s in self.snippets])
-        tagged: dict[str, list[int]] = defaultdict(list)
-        titled: dict[str, list[int]] = defaultdict(list)
+    def _entity_postings(self, held: Held) -> tuple[dict[str, IntArray], dict[str, IntArray], dict[str, IntArray]]:
+        """Snippets by entity: tagged (or speaking), naming it in their title, speaking."""
+        ids = [e.id for e in self.briefing.entities]
+        docs, pieces = held.docs, held.pieces
+        order = np.argsort(pieces, kind="stable")
+        bounds = np.searchsorted(pieces[order], np.arange(len(ids) + 1))
+        tagged = {ids[k]: docs[order[bounds[k] : bounds[k + 1]]] for k in range(len(ids)) if bounds[k + 1] > bounds[k]}
+        # Titles naming each entity: each spelling's words found in a row in the titles' words.
+        title_ids, per_doc, vocabulary = self._titles
+        del self._titles
+        doc_of = np.repeat(np.arange(self.n, dtype=np.int32), per_doc)
+        titled: dict[str, IntArray] = {}
+        for entity in self.briefing.entities:
+            if entity.id not in tagged:
+                continue
+            found = [_runs(title_ids, doc_of, [vocabulary.get(w, -1) for w in spelling])
+                     for spelling in self.spellings_of.get(entity.id, ())]
+            both = np.intersect1d(np.unique(np.concatenate(found)) if found else [], tagged[entity.id])
+            if len(both):
+                titled[entity.id] = both.astype(np.int32)
         spoken: dict[str, list[int]] = defaultdict(list)
         for i, snippet in enumerate(self.snippets):
-            title = titles[i]
-            for entity_id in dict.fromkeys((*snippet.entities, *([snippet.speaker] if snippet.speaker else ()))):
-                tagged[entity_id].append(i)
-                if any(name in title for name in spelled.get(entity_id, ())):
-                    titled[entity_id].append(i)
             if snippet.speaker:
                 spoken[snippet.speaker].append(i)
-
-        def arrays(lists: dict[str, list[int]]) -> dict[str, IntArray]:
-            return {k: np.array(v, dtype=np.int32) for k, v in lists.items()}
-
-        return arrays(tagged), arrays(titled), arrays(spoken)
+        return tagged, titled, {k: np.array(v, dtype=np.int32) for k, v in spoken.items()}
 
     def _quoted_speakers(self) -> dict[int, frozenset[str]]:
         """Snippets that cite a sentence the briefing's quotes attribute to someone: whose words they hold."""
@@ -345,20 +363,55 @@ class Index:
 _CHUNK = 8192
 
 
+def _runs(ids: npt.NDArray[np.int32], doc_of: IntArray, run: list[int]) -> IntArray:
+    """The snippets whose words hold `run` (word ids) in a row."""
+    k = len(run)
+    if not k or min(run) < 0 or len(ids) < k:
+        return np.zeros(0, dtype=np.int32)
+    span = len(ids) - k + 1
+    hit = ids[:span] == run[0]
+    for j in range(1, k):
+        hit &= (ids[j : j + span] == run[j]) & (doc_of[j : j + span] == doc_of[:span])
+    return np.asarray(doc_of[:span][hit], dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class Held:
+    """(snippet, piece) pairs in snippet order, and how many pieces each snippet holds."""
+
+    docs: IntArray
+    pieces: npt.NDArray[np.int64]
+    per_doc: npt.NDArray[np.int64]
+
+
+def _pairs(lists: list[list[int]], unique: bool = False) -> Held:
+    """The pieces each snippet holds as arrays; -1 (an unknown piece) dropped, and with `unique`
+    a piece held twice by one snippet kept once."""
+    per_doc = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    pieces = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(per_doc.sum()))
+    docs = np.repeat(np.arange(len(lists), dtype=np.int32), per_doc)
+    keep = pieces >= 0
+    if unique and len(pieces):
+        key = docs.astype(np.int64) * (int(pieces.max()) + 1) + pieces
+        first = np.zeros(len(key), dtype=bool)
+        first[np.unique(key, return_index=True)[1]] = True
+        keep &= first
+    docs, pieces = docs[keep], pieces[keep]
+    return Held(docs, pieces, np.bincount(docs, minlength=len(lists)).astype(np.int64))
+
+
 def _gather(
-    piece_ids: npt.NDArray[np.int32], piece_lengths: npt.NDArray[np.int64], held: list[list[int]]
+    piece_ids: npt.NDArray[np.int32], piece_lengths: npt.NDArray[np.int64], held: Held
 ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """The words of each snippet's pieces, in order, and how many each snippet has."""
-    per_doc = np.fromiter(map(len, held), dtype=np.int64, count=len(held))
-    pieces = np.fromiter(itertools.chain.from_iterable(held), dtype=np.int64, count=int(per_doc.sum()))
+    pieces = held.pieces
     lengths = piece_lengths[pieces] if len(pieces) else np.zeros(0, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(piece_lengths)))[pieces] if len(pieces) else lengths
     total = int(lengths.sum())
     # For each output word: its piece's start plus its position within the piece.
     offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     words_at = np.repeat(starts, lengths) + offsets
-    doc_of_piece = np.repeat(np.arange(len(held), dtype=np.int64), per_doc)
-    words_per_doc = np.bincount(doc_of_piece, weights=lengths, minlength=len(held)).astype(np.int64)
+    words_per_doc = np.bincount(held.docs, weights=lengths, minlength=len(held.per_doc)).astype(np.int64)
     return piece_ids[words_at], words_per_doc
 
 

@@ -19,7 +19,6 @@ _TYPOGRAPHY_PAIRS = (
 _DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+")
-_NOT_WORD = re.compile(r"[^a-z0-9\x1e]+")
 # Byte classes for counting words with numpy: 1 a word character (as for _WORD), 2 the separator.
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789")
 _CLASSES = bytes(1 if b in _WORD_BYTES else 2 if b == 0x1E else 0 for b in range(256))
@@ -44,24 +43,6 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
-
-
-def words_of_many(texts: Sequence[str]) -> list[list[str]]:
-    """`words` of each text, folding them all in one pass (much faster for a large corpus)."""
-    if not texts:
-        return []
-    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
-    return [_WORD.findall(part) for part in fold(joined).split(_SEPARATOR)]
-
-
-def spaced_many(texts: Sequence[str]) -> list[str]:
-    """Each text as its words joined by single spaces, with a space at each end: " kim met putin "
-    (for finding names as whole words with `in`). One fold and one substitution for all."""
-    if not texts:
-        return []
-    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
-    spaced = _NOT_WORD.sub(" ", fold(joined))
-    return [f" {part.strip()} " for part in spaced.split(_SEPARATOR)]
 
 
 def count_words(texts: Sequence[str]) -> tuple[list[str], npt.NDArray[np.int64]]:
