@@ -12,9 +12,16 @@ import numpy.typing as npt
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TYPOGRAPHY_PAIRS = (
-    ("\u2019", "'"), ("\u2018", "'"), ("`", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2013", "-"), ("\u2014", "-")
+_TYPOGRAPHY = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
 )
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _plain(run: re.Match[str]) -> str:
+    """Typographic quotes and dashes as plain ones, accents dropped."""
+    text = run.group().translate(_TYPOGRAPHY)
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 # Both start with the character they look for, so the regex engine scans for it quickly.
 _DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")
@@ -28,11 +35,10 @@ _SEPARATOR = "\x1e"
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, digit grouping and possessives removed, apostrophes dropped."""
-    for typographic, plain in _TYPOGRAPHY_PAIRS:
-        if typographic in text:
-            text = text.replace(typographic, plain)
-    if not text.isascii():  # the slow path only where accents may be
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if not text.isascii():  # only the characters that are not ASCII are looked at, one run at a time
+        text = _NOT_ASCII.sub(_plain, text)
+    if "`" in text:
+        text = text.replace("`", "'")
     text = text.lower()
     if "," in text or "\u202f" in text or "\u00a0" in text:
         text = _DIGIT_GROUPS.sub("", text)
