@@ -231,7 +231,7 @@ class Index:
         # Every word of the corpus as a number, field by field, a chunk of snippets at a time (a
         # word's text lives only while its chunk is read); each distinct word is stemmed once.
         # A new word gets the next number as it is first looked up (all in C: no Python loop per word).
-        vocabulary: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        vocabulary: defaultdict[bytes, int] = defaultdict(itertools.count().__next__)
 
         def read(texts: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
             ids, counts = [], []
@@ -245,7 +245,7 @@ class Index:
 
         ids: list[npt.NDArray[np.int32]] = []
         counts: list[npt.NDArray[np.int64]] = []
-        filler_words = self.lexicon.filler
+        filler_words = {w.encode() for w in self.lexicon.filler}
         for field, source in self._field_sources(held).items():
             if isinstance(source, list):
                 field_ids, per_doc = read(source)
@@ -261,7 +261,7 @@ class Index:
                 field_ids, per_doc = _gather(piece_ids[meaningful], kept, source[1])
             ids.append(field_ids)
             counts.append(per_doc)
-        distinct = list(vocabulary)
+        distinct = [w.decode() for w in vocabulary]
         self._learn_words(distinct)
         term_ids: dict[str, int] = {}
         stems = map(self.word_stem.__getitem__, distinct)
@@ -321,7 +321,7 @@ class Index:
         for entity in self.briefing.entities:
             if entity.id not in tagged:
                 continue
-            found = [_runs(title_ids, doc_of, [vocabulary.get(w, -1) for w in spelling])
+            found = [_runs(title_ids, doc_of, [vocabulary.get(w.encode(), -1) for w in spelling])
                      for spelling in self.spellings_of.get(entity.id, ())]
             both = np.intersect1d(np.unique(np.concatenate(found)) if found else [], tagged[entity.id])
             if len(both):
