@@ -304,7 +304,7 @@ class Engine:
             )
         return "Not covered by this briefing: the articles do not answer that."
 
-    def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
+    def suggest(self, text: str) -> tuple[str, ...]:
         """The nearest topics and people, or a starting point when nothing is near."""
         folded = fold(text)
         picks: list[tuple[float, str]] = []
@@ -312,7 +312,7 @@ class Engine:
             for label, score, _ in process.extract(folded, choices, scorer=fuzz.token_set_ratio, limit=2):
                 if score >= self.settings.suggestion_score:
                     picks.append((score, label))
-        chosen = [label for _, label in sorted(picks, reverse=True)[:limit]]
+        chosen = [label for _, label in sorted(picks, reverse=True)[: self.settings.suggestions]]
         return tuple(chosen) if chosen else ("/brief", "/sources", "/help")
 
     def _related_topics(self, hits: tuple[Hit, ...]) -> tuple[str, ...]:
@@ -324,7 +324,7 @@ class Engine:
                 titles.append(f"/topic {topic.title}")
         if not titles and hits and hits[0].candidate.entity is not None:
             titles.append(f"/who {hits[0].candidate.entity.name}")
-        return tuple(titles[:3])
+        return tuple(titles[: self.settings.suggestions])
 
 
 def _quoted(items: list[str], joiner: str = "or") -> str:

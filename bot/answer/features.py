@@ -287,6 +287,7 @@ def rank_features(
     content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
     why, when, count, where, who = (i in intents for i in ("why", "when", "count", "where", "who"))
     reaction, quote = "reaction" in intents, "quote" in intents
+    phrases = index.settings.phrases
     roles = query.roles
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
@@ -344,7 +345,7 @@ def rank_features(
                 role,
                 1.0 if speaker else 0.0,
                 1.0 if speaker and quote else 0.0,
-                float(min(len(pairs & profile.pairs), 3)) if pairs else 0.0,
+                float(min(len(pairs & profile.pairs), phrases)) if pairs else 0.0,
                 topic,
                 1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
                 1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
@@ -396,7 +397,8 @@ def refusal_features(
     top_score = float(scores[top]) if top is not None else 0.0
     margin = top_score - float(scores[second]) if second is not None else top_score
     intents = query.intents
-    describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text))
+    shortest = index.settings.describing_length
+    describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
     focus_unknown = float(query.focus is not None and not query.focus.known)
     missing = 0.0
     focus_missing = 0.0

@@ -89,7 +89,7 @@ class Index:
         self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
-            if word not in lexicon.filler and not word.isdigit() and len(word) > 2:
+            if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:
                 self.vocabulary_by_initial[initial(word)].append(word)
 
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)

@@ -71,8 +71,8 @@ class Lexicon(_Frozen):
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
         return {name: re.compile(pattern) for name, pattern in self.intents.items()}
 
-    def describing(self, word: str) -> bool:
-        return len(word) > 4 and word.endswith(self.modifier_endings)
+    def describing(self, word: str, shortest: int) -> bool:
+        return len(word) >= shortest and word.endswith(self.modifier_endings)
 
     @cached_property
     def focus_pattern(self) -> re.Pattern[str]:
@@ -102,6 +102,8 @@ class Typos(_Frozen):
     name_edits: dict[int, int]
     word_edits: dict[int, int]
     english_word_zipf: float
+    shortest: int
+    shortest_in_context: int
 
     @staticmethod
     def _allowed(table: dict[int, int], word: str) -> int:
@@ -146,6 +148,9 @@ class Settings(_Frozen):
     results: int
     related: int
     suggestion_score: float
+    suggestions: int
+    phrases: int
+    describing_length: int
     fit: Fit
 
 

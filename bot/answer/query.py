@@ -106,9 +106,10 @@ class Understanding:
         # Typos of filler words ("wher", "abuot", "sya"): a letter dropped, doubled or two swapped.
         self._filler_typos: dict[str, str] = {}
         for word in sorted(self.lexicon.filler):
-            variants = [*_swaps(word), *_insertions(word)] + (_deletions(word) if len(word) >= 4 else [])
+            shortest = self.settings.typos.shortest
+            variants = [*_swaps(word), *_insertions(word)] + (_deletions(word) if len(word) >= shortest else [])
             for variant in variants:
-                if len(variant) >= 3 and variant not in self.lexicon.filler:
+                if len(variant) >= self.settings.typos.shortest_in_context and variant not in self.lexicon.filler:
                     self._filler_typos.setdefault(variant, word)
         self._topic_phrases: dict[tuple[str, ...], str] = {}
         for topic in index.briefing.topics:
@@ -213,7 +214,8 @@ class Understanding:
         index, word = self.index, tokens[i]
         if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows(word):
             return None
-        if len(word) < 3:
+        shortest = self.settings.typos.shortest_in_context
+        if len(word) < shortest:
             return None
         neighbours = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)} & index.name_words
         best: tuple[int, str] | None = None
@@ -224,8 +226,8 @@ class Understanding:
                 for part in spelling:
                     if part in neighbours or part[0] != word[0]:
                         continue
-                    distance = 0 if len(word) >= 3 and part.startswith(word) else OSA.distance(word, part)
-                    limit = max(1, self.settings.typos.for_name(part))
+                    distance = 0 if part.startswith(word) else OSA.distance(word, part)
+                    limit = max(1, self.settings.typos.for_name(part))  # beside the name: one edit at least
                     if distance <= limit and (best is None or distance < best[0]):
                         best = (distance, part)
         return best[1] if best else None
@@ -235,7 +237,7 @@ class Understanding:
         if (
             word in self.lexicon.filler
             or word.isdigit()
-            or len(word) < 3
+            or len(word) < self.settings.typos.shortest_in_context
             or index.knows(word)
             or word in index.name_words
             or word in index.synonyms
@@ -247,7 +249,7 @@ class Understanding:
             return self._filler_typos[word]
         typos = self.settings.typos
         best: tuple[int, int, str] | None = None
-        if len(word) < 4:
+        if len(word) < self.settings.typos.shortest:
             return None
         names = [n for n in index.name_words if initial(n) == initial(word)]
         others = index.vocabulary_by_initial.get(initial(word), [])
