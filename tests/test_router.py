@@ -43,7 +43,7 @@ def test_topic_is_found_by_id_title_or_typo(router: Router, name: str) -> None:
 
 
 def test_topic_lists_where_the_sources_disagree(router: Router) -> None:
-    reply = router.handle("topic", "meeting")
+    reply = router.handle("topic", "delegation")
     disagreements = [i for i in reply.items if i.certainty == "Sources disagree"]
     assert disagreements
     assert all(len({c.article for c in i.citations}) >= 2 for i in disagreements)
