@@ -44,7 +44,7 @@ def test_topic_is_found_by_id_title_or_typo(router: Router, name: str) -> None:
 
 
 def test_topic_lists_where_the_sources_disagree(router: Router) -> None:
-    reply = router.handle("topic", "meeting")
+    reply = router.handle("topic", "delegation")
     disagreements = [i for i in reply.items if i.certainty == "Sources disagree"]
     assert disagreements
     assert all(len({c.article for c in i.citations}) >= 2 for i in disagreements)
@@ -128,14 +128,10 @@ def test_a_quote_shows_the_speakers_words_and_our_context_apart(router: Router, 
         said, context = item.text.split("\nContext: ")
         assert context == quote.context
         (citation,) = item.citations
-        if item.certainty == "Quote":
-            # Every quoted passage is the article's own words, as its quotation marks enclose them.
-            for words in said.split(" … "):
-                assert words.startswith("“") and words.endswith("”")
-                assert normalise(words[1:-1]) in normalise(citation.quote)
-        else:
-            assert item.certainty == "Reported statement, not a direct quote"
-            assert normalise(citation.quote) in normalise(said)
+        # Every quote is the article's own words, as its quotation marks enclose them.
+        assert item.certainty == "Quote"
+        assert said.startswith("“") and said.endswith("”")
+        assert normalise(said[1:-1]) in normalise(citation.quote)
         assert quote.context not in said
 
 
@@ -146,7 +142,8 @@ def test_peskov_is_quoted_in_his_own_words(router: Router) -> None:
     assert "Context: Peskov's answer to US warnings" in item.text
 
 
-def test_a_statement_without_quotation_marks_is_not_called_a_quote(router: Router) -> None:
-    items = router.handle("quotes", "Lim Soo-suk").items
-    assert items and all(item.certainty != "Quote" for item in items)
-    assert items[0].text.startswith("As a0 reports it: “South Korea's Foreign Ministry spokesperson")
+def test_someone_the_articles_only_report_has_no_quotes(router: Router) -> None:
+    # The articles report what Lim Soo-suk said but quote none of his words: no quote card.
+    reply = router.handle("quotes", "Lim Soo-suk")
+    assert reply.kind == "error"
+    assert "quote nothing from Lim Soo-suk" in (reply.description or "")

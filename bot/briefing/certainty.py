@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.briefing.models import Certainty, Citation, Event, Quote, Snippet
-from bot.briefing.text import normalise, quote_sentences
+from bot.briefing.text import normalise, quote_sentences, quoted_spans
 from bot.briefing.yamlfile import YamlProblem, read_yaml
+from bot.limits import clip
 
 if TYPE_CHECKING:
     from bot.briefing.load import Article, Located
@@ -53,9 +54,6 @@ class Lexicon:
                     seen.add(word.lower())
                     found.append((kind, word))
         return found
-
-    def attributes(self, sentence: str) -> bool:
-        return bool(self.patterns["attribution"].search(sentence))
 
 
 def _pattern(words: Sequence[str]) -> re.Pattern[str]:
@@ -162,11 +160,13 @@ class CertaintyRules:
             self.report(
                 loc,
                 f"labelled speculation, but beside {_describe(guesses[0])} it cites {plain[0].article}'s plain "
-                f"statement {_clip(plain[0].sentence)!r}: a reader may take the one for the other. Split it, or "
+                f"statement {clip(plain[0].sentence, 90)!r}: a reader may take the one for the other. Split it, or "
                 "say in joined_because: why they belong together",
             )
-        elif item.joined_because is not None and not needed:
-            self.report(loc, "joined_because: it joins no guess with another article's plain statement; remove it")
+        elif item.joined_because is not None and not needed and len({c.article for c in cited}) < 2:
+            # Beside a guess, the note also says why two articles' statements are taken together where
+            # the articles do not say so (two spellings taken to be one official): that needs two articles.
+            self.report(loc, "joined_because: it cites one article only, so it joins nothing; remove it")
 
     def _claim(self, loc: Located, item: Snippet | Event, cited: list[_Cited]) -> None:
         if item.certainty is Certainty.claim:
@@ -186,18 +186,43 @@ class CertaintyRules:
         cited = self.cited((quote.source,))
         if not cited:
             return
-        if quote.speaker in self.spellings and not self.names_speaker(quote.speaker, cited):
+        # The cited sentences as one text: a quotation may run over several of them (Peskov's does).
+        text = " ".join(c.sentence for c in cited)
+        spans = quoted_spans(text)
+        if not spans:
             self.report(
                 loc,
-                f"speaker '{quote.speaker}': the article does not name {self.spellings[quote.speaker][0]} in the "
-                "quoted sentence(s) or the one before; give the words to the speaker the article gives them to",
+                "the cited sentence(s) put no words in quotation marks: a quote card holds the speaker's own "
+                "words as the article quotes them. Report indirect speech (\"Lim emphasized that…\") as a claim "
+                "snippet instead (certainty: claim, speaker: …)",
             )
-        if not any(self.lexicon.attributes(c.sentence) or '"' in c.sentence for c in cited):
+            return
+        quoted = [text[start:end] for start, end in spans]
+        if normalise(quote.words) not in quoted:
+            shown = "; ".join(repr(clip(q, 90)) for q in quoted[:_SHOWN])
             self.report(
                 loc,
-                "the quoted sentence(s) give no one's words (no quotation marks, no 'said', 'stated', "
-                "'warned'…): a quote must be what the article says someone said",
+                f"words: {clip(normalise(quote.words), 90)!r} are not the words the cited sentence(s) put inside "
+                f"quotation marks, which are: {shown}. Give exactly those words, without the marks",
             )
+        # The speaker is named outside the marks (or in the sentence before), not inside someone's words.
+        outside = _blank(text, spans)
+        pattern = self.names.get(quote.speaker)
+        if pattern is not None and not (pattern.search(outside) or pattern.search(cited[0].before)):
+            self.report(
+                loc,
+                f"speaker '{quote.speaker}': the article does not name {self.spellings[quote.speaker][0]} outside "
+                "the quotation marks of the quoted sentence(s) or in the sentence before; give the words to the "
+                "speaker the article gives them to",
+            )
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """`text` with the words inside quotation marks replaced by spaces."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
 
 
 def _describe(cited: _Cited) -> str:
@@ -205,11 +230,7 @@ def _describe(cited: _Cited) -> str:
     for kind, word in cited.words:
         kinds.setdefault(kind, []).append(word)
     how = ", ".join(f"{_KIND[kind]} ({', '.join(repr(w) for w in words)})" for kind, words in kinds.items())
-    return f"{cited.article} {how}: {_clip(cited.sentence)!r}"
-
-
-def _clip(text: str, limit: int = 90) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"{cited.article} {how}: {clip(cited.sentence, 90)!r}"
 
 
 def check_certainty(

@@ -27,6 +27,7 @@ from bot.briefing.models import (
     Source,
     Topic,
 )
+from bot.briefing.own_words import CopyFinder
 from bot.briefing.text import article_lines, normalise, quote_sentences, sentences
 from bot.briefing.yamlfile import LineDict, YamlProblem, parse_yaml, read_text
 from bot.limits import clip
@@ -296,7 +297,7 @@ def _load(loader: _Loader) -> LoadResult:
     if seeds.is_dir():
         _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
         _check_entities_grounded(loader, entities, articles)
-        _check_own_words(loader, [*snippets, *events, *disagreements], articles)
+        _check_own_words(loader, [*sources, *topics, *entities, *snippets, *events, *quotes, *disagreements], articles)
         _check_certainty(loader, articles, entities, [*snippets, *events], quotes)
 
     if front is not None:
@@ -537,42 +538,42 @@ def _check_entities_grounded(loader: _Loader, entities: list[Located], articles:
             loader.problem(loc.file, entity.id, "neither the name nor any alias occurs in an article", loc.line)
 
 
-# Shorter sentences ("Both sides denied it.") may recur in our own words by coincidence.
-_COPY_MIN_CHARS = 50
-# Sentences are found by their first words, then compared whole.
-_KEY_WORDS = 4
+def _our_words(item: Any) -> Iterator[tuple[str, str]]:
+    """(field, text) for every text of an item that is written in our own words."""
+    if isinstance(item, Snippet):
+        yield from (("title", item.title), ("text", item.text))
+    elif isinstance(item, Event):
+        yield "text", item.text
+    elif isinstance(item, Disagreement):
+        yield from (("title", item.title), ("text", item.text))
+        yield from ((f"sides.{n}.claim", side.claim) for n, side in enumerate(item.sides))
+    elif isinstance(item, Quote):
+        yield "context", item.context
+    elif isinstance(item, Entity):
+        yield "role", item.role
+    elif isinstance(item, Topic | Source):
+        yield "summary", item.summary
 
 
 def _check_own_words(loader: _Loader, located: list[Located], articles: dict[str, Article]) -> None:
-    """Text is our own words: a whole article sentence belongs in a quote, not in the text."""
-    by_start: dict[tuple[str, ...], list[tuple[str, str, int]]] = {}
-    for article in articles.values():
-        for sentence in article.sentences:
-            first = list(_WORD.finditer(sentence))
-            if len(sentence) >= _COPY_MIN_CHARS and len(first) >= _KEY_WORDS:
-                key = tuple(m.group(0) for m in first[:_KEY_WORDS])
-                by_start.setdefault(key, []).append((article.source.id, sentence, first[0].start()))
-    first_words = {key[0] for key in by_start}
+    """Our texts are our own words: an article sentence, even with a word or two changed, belongs in a quote."""
+    finder = CopyFinder(
+        {source_id: article.body for source_id, article in articles.items()},
+        {source_id: article.sentences for source_id, article in articles.items()},
+    )
     for loc in located:
-        text = normalise(loc.item.text)
-        words = list(_WORD.finditer(text))
-        tokens = [m.group(0) for m in words]
-        reported: set[str] = set()
-        for index in range(len(tokens) - _KEY_WORDS + 1):
-            if tokens[index] not in first_words:
-                continue
-            key = tuple(tokens[index : index + _KEY_WORDS])
-            for source_id, sentence, lead in by_start.get(key, ()):
-                start = words[index].start() - lead
-                if start >= 0 and sentence not in reported and text.startswith(sentence, start):
-                    reported.add(sentence)
-                    loader.problem(
-                        loc.file,
-                        loc.item.id,
-                        f"text copies a sentence of {source_id} verbatim (quote it in sources instead): "
-                        f"{clip(normalise(sentence), 80)!r}",
-                        loc.line,
-                    )
+        for field_name, text in _our_words(loc.item):
+            for copy in finder.copies(text):
+                how = "verbatim" if not copy.changed else f"with only {copy.changed} of its {copy.length} words changed"
+                if copy.narration:
+                    how += " (the reporter's words around its quotation)"
+                loader.problem(
+                    loc.file,
+                    loc.item.id,
+                    f"{field_name} copies a sentence of {copy.article} {how}: say it in our own words (the sentence "
+                    f"belongs in sources): {clip(normalise(copy.sentence), 80)!r}",
+                    loc.line,
+                )
 
 
 def _check_certainty(

@@ -142,6 +142,9 @@ class Quote(Frozen):
     topic: Id
     # What the quote is about, in our words.
     context: Text
+    # The speaker's own words: exactly what the cited sentence(s) put inside quotation marks, without the
+    # marks. What a quote card shows as the quotation; the rest of the sentence is the reporter's.
+    words: Text
     source: Citation
 
 

@@ -67,6 +67,17 @@ def quote_sentences(quote: str) -> tuple[str, ...]:
     return tuple(sentences(normalise(quote)))
 
 
+# Quotation marks, after normalise() has made them straight. Double marks pair up in order. A single
+# mark opens only after a space, a bracket or a double mark and closes only before a space or
+# punctuation, so the apostrophes of "won't", "Korea's" and "countries' interests" pair with nothing.
+_QUOTED = re.compile(r"\"([^\"]+)\"|(?<![\w'])'(?=\w)((?:[^']|(?<=\w)'(?=\w))*?\S)'(?!\w)")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where the words inside quotation marks are in `text` (normalised), marks left out, in order."""
+    return [match.span(1) if match.group(1) is not None else match.span(2) for match in _QUOTED.finditer(text)]
+
+
 def article_lines(text: str, not_article_text: tuple[str, ...]) -> list[str]:
     """The article's non-empty lines with page chrome removed (chrome may open a line, as in a0)."""
     chrome = sorted((normalise(c) for c in not_article_text), key=len, reverse=True)
@@ -81,15 +92,3 @@ def article_lines(text: str, not_article_text: tuple[str, ...]) -> list[str]:
         if line:
             lines.append(line)
     return lines
-
-
-_DOUBLE_QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]+)(?:[\"\u201c\u201d]|$)")
-# A single quotation mark opens after a space or punctuation and closes before one: "Korea's" and
-# "countries'" are apostrophes.
-_SINGLE_QUOTED = re.compile(r"(?<!\w)['\u2018]([^'\u2018\u2019]+?)['\u2019](?!\w)")
-
-
-def quoted_words(sentence: str) -> tuple[str, ...]:
-    """The words inside quotation marks in an article sentence: what a speaker said, verbatim."""
-    found = _DOUBLE_QUOTED.findall(sentence) or _SINGLE_QUOTED.findall(sentence)
-    return tuple(" ".join(words.split()) for words in found if words.strip())

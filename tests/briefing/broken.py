@@ -195,6 +195,20 @@ CASES: list[Case] = [
          "briefings/entities.yaml", None, "unacceptable character"),
     Case("nested-too-deeply", put(MEETING, "snippets: " + "[" * 10_000 + "]" * 10_000 + "\n"),
          MEETING, 1, "YAML syntax error"),
+    Case("quote-card-of-reported-speech", put("briefings/quotes.yaml", textwrap.dedent("""\
+            quotes:
+              - id: talks-went-well
+                speaker: officials
+                role: Unnamed officials
+                topic: meeting
+                context: How the talks went.
+                words: the talks went well
+                source: {article: m0, quote: Officials said the talks went well.}
+            """)), "briefings/quotes.yaml", 2, "put no words in quotation marks"),
+    Case("text-copies-with-a-word-changed",
+         change(MEETING, "text: Officials described the talks as going well.",
+                "text: Analysts doubt that U.N. sanctions will stop any deal."),
+         MEETING, 11, "with only 1 of its 10 words changed"),
 ]
 
 

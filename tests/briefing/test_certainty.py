@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.briefing.load import load
-from tests.conftest import PROJECT, RunBot
+from tests.briefing.conftest import problems_of
+from tests.conftest import RunBot
 
 BEFORE = Path(__file__).with_name("audit_before")
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    """A copy of the shipped briefing and articles that a test may edit."""
-    shutil.copytree(PROJECT / "briefings", tmp_path / "briefings")
-    shutil.copytree(PROJECT / "seeds", tmp_path / "seeds")
-    return tmp_path
 
 
 def put_back_old_snippet(root: Path, snippet_id: str) -> None:
@@ -33,10 +24,6 @@ def put_back_old_snippet(root: Path, snippet_id: str) -> None:
             path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
             return
     raise AssertionError(f"{snippet_id} is no longer in the shipped briefing")
-
-
-def problems_of(root: Path, item: str) -> list[str]:
-    return [p.message for p in load(root).problems if p.item == item]
 
 
 # The audit's four medium findings, each with what the message must point at.
@@ -151,34 +138,75 @@ quotes:
     role: Unnamed officials
     topic: meeting
     context: How the talks went.
-    source: {{article: m0, quote: "{quote}"}}
+    words: "{words}"
+    source: {{article: m0, quote: '{quote}'}}
 """
+
+# Sentences with quoted words, added to the mini article: typographic double marks, and typographic
+# single marks that the card's citation writes straight.
+QUOTED_LINES = (
+    "Officials added: \u201cThe talks went well, and we will meet again.\u201d "
+    "Analysts called a deal \u2018a long shot\u2019 in a note. "
+    "A critic wrote that \u201cofficials are always wrong\u201d about deals.\n"
+)
+SAID = 'Officials added: "The talks went well, and we will meet again."'
 
 
 @pytest.mark.parametrize(
-    ("speaker", "quote", "expected"),
+    ("speaker", "words", "quote", "expected"),
     [
-        pytest.param("officials", "Officials said the talks went well.", [], id="named-and-attributed"),
+        pytest.param("officials", "The talks went well, and we will meet again.", SAID, [], id="named-and-attributed"),
+        pytest.param(
+            "analysts", "a long shot", "Analysts called a deal 'a long shot' in a note.", [], id="single-straight-marks"
+        ),
         pytest.param(
             "analysts",
-            "Officials said the talks went well.",
-            ["speaker 'analysts': the article does not name Analysts in the quoted sentence(s) or the one before"],
+            "The talks went well, and we will meet again.",
+            SAID,
+            ["speaker 'analysts': the article does not name Analysts outside the quotation marks"],
             id="words-given-to-the-wrong-speaker",
         ),
         pytest.param(
-            "analysts",
-            "Analysts doubt that U.N. sanctions will stop a deal.",
-            ["the quoted sentence(s) give no one's words"],
-            id="a-paraphrase-is-not-a-quote",
+            "officials",
+            "officials are always wrong",
+            "A critic wrote that \"officials are always wrong\" about deals.",
+            ["speaker 'officials': the article does not name Officials outside the quotation marks"],
+            id="speaker-named-only-inside-the-marks",
+        ),
+        pytest.param(
+            "officials",
+            "Officials said the talks went well.",
+            "Officials said the talks went well.",
+            ["the cited sentence(s) put no words in quotation marks"],
+            id="reported-speech-is-not-a-quote",
+        ),
+        pytest.param(
+            "officials",
+            SAID.replace('"', ""),
+            SAID,
+            ["words: 'Officials added: The talks went well, and we will meet again.' are not the words"],
+            id="words-outside-the-marks-given-as-quoted",
+        ),
+        pytest.param(
+            "officials",
+            "The talks went well",
+            SAID,
+            ["words: 'The talks went well' are not the words the cited sentence(s) put inside quotation marks, "
+             "which are: 'The talks went well, and we will meet again.'"],
+            id="part-of-the-quoted-words",
         ),
     ],
 )
-def test_a_quote_is_attributed_to_its_speaker_as_the_article_does(
-    mini: Path, speaker: str, quote: str, expected: list[str]
+def test_a_quote_card_holds_the_words_the_article_quotes_from_its_speaker(
+    mini: Path, speaker: str, words: str, quote: str, expected: list[str]
 ) -> None:
     edit(mini, "briefings/entities.yaml", "role: Unnamed officials.}", "role: Unnamed officials.}\n"
          "  - {id: analysts, name: Analysts, kind: organisation, role: Unnamed analysts.}")
-    (mini / "briefings/quotes.yaml").write_text(QUOTES.format(speaker=speaker, quote=quote), encoding="utf-8")
+    with (mini / "seeds/000_mini.txt").open("a", encoding="utf-8") as article:
+        article.write(QUOTED_LINES)
+    (mini / "briefings/quotes.yaml").write_text(
+        QUOTES.format(speaker=speaker, words=words, quote=quote.replace("'", "''")), encoding="utf-8"
+    )
     messages = problems_of(mini, "talks-went-well")
     assert len(messages) == len(expected), messages
     for message, fragment in zip(messages, expected, strict=True):
@@ -207,3 +235,12 @@ def test_the_word_lists_are_data_not_code() -> None:
         "reports",
     ]
     assert lexicon.find("The mayor counted the coulds.") == []
+
+
+def test_a_joining_note_needs_two_articles(mini: Path) -> None:
+    note = "\n    joined_because: The two reports are taken to speak of the same meeting here."
+    edit(mini, MEETING, "certainty: confirmed", "certainty: confirmed" + note)
+    assert problems_of(mini, "meeting-wednesday") == [
+        "joined_because: it cites one article only, so it joins nothing; remove it"
+    ]
+

@@ -106,7 +106,7 @@ def test_mini_briefing_is_valid(mini: Path, run_bot: RunBot) -> None:
             "briefings/snippets/meeting.yaml",
             "text: Officials described the talks as going well.",
             "text: Analysts doubt that U.N. sanctions will stop a deal.",
-            ["[meeting-talks] text copies a sentence of m0 verbatim (quote it in sources instead)"],
+            ["[meeting-talks] text copies a sentence of m0 verbatim: say it in our own words"],
             id="text-copied-from-article",
         ),
         pytest.param(

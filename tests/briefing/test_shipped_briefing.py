@@ -142,3 +142,19 @@ def test_the_audit_s_missing_entities_are_there(export: dict[str, object]) -> No
 def test_no_topic_promises_what_the_articles_lack(export: dict[str, object]) -> None:
     titles = " ".join(t["title"] for t in export["topics"])  # type: ignore[union-attr]
     assert "Japan" not in titles  # no article reports a reaction from Japan's government
+
+
+def test_the_two_spellings_of_jo_are_joined_openly(export: dict[str, object]) -> None:
+    """No article says a0's Jo Chun Yong is a4's Jo Chun-ryong: where the briefing joins them, it says so."""
+    snippet = next(s for s in export["snippets"] if s["id"] == "delegation-jo-chun-ryong")  # type: ignore[union-attr]
+    assert snippet["joined_because"] and "apparently" in snippet["text"]
+    assert {c["article"] for c in snippet["sources"]} == {"a0", "a4"}
+
+
+def test_disagreements_are_real_differences_between_articles(export: dict[str, object]) -> None:
+    """The audit's non-disagreements (a spelling variant, distances from two places, reports written at
+    different moments, two compatible readings) stay out."""
+    ids = {d["id"] for d in export["disagreements"]}  # type: ignore[union-attr]
+    assert not ids & {"cosmodrome-distance", "summit-venue", "openness-of-summit", "spelling-kim-jong-un"}
+    for disagreement in export["disagreements"]:  # type: ignore[union-attr]
+        assert len({side["source"]["article"] for side in disagreement["sides"]}) >= 2, disagreement["id"]

@@ -80,7 +80,13 @@ def longest_briefing() -> Briefing:
     )
     quotes = tuple(
         Quote.model_construct(
-            id=f"q{i}", speaker="someone", role="R" * 500, topic="everything", context="C" * 3000, source=cite[0]
+            id=f"q{i}",
+            speaker="someone",
+            role="R" * 500,
+            topic="everything",
+            context="C" * 3000,
+            words="W" * 3000,
+            source=cite[0],
         )
         for i in range(40)
     )
