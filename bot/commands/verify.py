@@ -10,10 +10,11 @@ what five articles report; the reply never calls a claim true or false.
 from __future__ import annotations
 
 import re
-from functools import cached_property
+from collections import Counter
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.briefing.models import Briefing, Disagreement
+from bot.briefing.models import Briefing, Citation, Disagreement
 from bot.briefing.text import normalise, sentences
 from bot.commands.items import error
 from bot.limits import CONTENT, clip
@@ -100,39 +101,35 @@ def split_claims(text: str) -> list[str]:
 
 
 class Disputes:
-    """Which of the briefing's disagreements a checked claim touches (built once per briefing)."""
+    """Which of the briefing's disagreements a checked claim touches. Built with the router (in
+    /reload's worker thread, off the event loop): the briefing's common words, what each disagreement
+    cites and says."""
 
     def __init__(self, briefing: Briefing) -> None:
         self.briefing = briefing
-
-    @cached_property
-    def _common(self) -> frozenset[str]:
-        counts: dict[str, int] = {}
-        for snippet in self.briefing.snippets:
-            for word in _words(f"{snippet.title} {snippet.text}"):
-                counts[word] = counts.get(word, 0) + 1
-        limit = COMMON_SHARE * max(1, len(self.briefing.snippets))
-        names = {w for e in self.briefing.entities if e.kind == "person" for s in e.spellings for w in _words(s)}
-        return frozenset(w for w, n in counts.items() if n > limit) | names
-
-    @cached_property
-    def _cited(self) -> dict[str, frozenset[tuple[str, str]]]:
-        """Each snippet's and each disagreement's cited sentences, normalised."""
-        cited = {s.id: frozenset((c.article, normalise(c.quote)) for c in s.sources) for s in self.briefing.snippets}
-        for d in self.briefing.disagreements:
-            cited[d.id] = frozenset((side.source.article, normalise(side.source.quote)) for side in d.sides)
-        return cited
+        counts: Counter[str] = Counter()
+        for snippet in briefing.snippets:
+            counts.update(set(_WORD.findall(f"{snippet.title} {snippet.text}".lower())))
+        limit = COMMON_SHARE * max(1, len(briefing.snippets))
+        names = {w for e in briefing.entities if e.kind == "person" for s in e.spellings for w in _words(s)}
+        self._common = frozenset(w for w, n in counts.items() if n > limit) | names
+        self._disputed = {d.id: _cited(side.source for side in d.sides) for d in briefing.disagreements}
+        self._said = {
+            d.id: _words(" ".join([d.title, d.text, *(side.claim for side in d.sides)])) for d in briefing.disagreements
+        }
 
     def about(self, snippet_id: str, claim: str) -> list[Disagreement]:
         """Disagreements over a sentence the snippet cites that share a telling word with the claim,
         the one sharing most (the first in the file on a tie), or none."""
-        cited = self._cited.get(snippet_id, frozenset())
+        # An answer may lead with something other than a snippet (a topic, a person): nothing cited then.
+        snippet = next((s for s in self.briefing.snippets if s.id == snippet_id), None)
+        cited = _cited(snippet.sources) if snippet is not None else frozenset()
         words = _words(claim) - self._common
         best: tuple[int, Disagreement] | None = None
         for d in self.briefing.disagreements:
-            if not cited & self._cited[d.id]:
+            if not cited & self._disputed[d.id]:
                 continue
-            shared = len(words & _words(" ".join([d.title, d.text, *(side.claim for side in d.sides)])))
+            shared = len(words & self._said[d.id])
             if shared and (best is None or shared > best[0]):
                 best = (shared, d)
         return [best[1]] if best else []
@@ -155,6 +152,10 @@ def _chat_split(sentence: str) -> list[str]:
         elif piece.strip():
             parts.append(piece.strip())
     return parts
+
+
+def _cited(citations: Iterable[Citation]) -> frozenset[tuple[str, str]]:
+    return frozenset((c.article, normalise(c.quote)) for c in citations)
 
 
 def _words(text: str) -> set[str]:
