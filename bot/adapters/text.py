@@ -47,6 +47,9 @@ def render_text(
                     initial_indent="   source: ",
                     subsequent_indent="           ",
                 )
+    for item in reply.related:
+        lines += ["", f"- {item.title}  (related, not an answer)"]
+        lines += textwrap.wrap(item.text, WIDTH, initial_indent="   ", subsequent_indent="   ")
     if reply.suggestions:
         lines += ["", "Try: " + " · ".join(suggestion(s, surface) for s in reply.suggestions)]
     if reply.footer:
@@ -64,7 +67,10 @@ def suggestion(line: str, surface: Surface) -> str:
 
 
 def answer_json(query: str, reply: Reply) -> dict[str, Any]:
-    """The `ask --json` contract: exactly these keys, best result first; suggestions as the CLI takes them."""
+    """The `ask --json` contract: exactly these keys, best result first; suggestions as the CLI takes them.
+    A refusal has "answered": false, and "results" then holds the related snippets offered, if any (not
+    answers)."""
+    items = reply.items if reply.kind is ReplyKind.answer else reply.related
     return {
         "query": query,
         "answered": reply.kind is ReplyKind.answer,
@@ -75,9 +81,8 @@ def answer_json(query: str, reply: Reply) -> dict[str, Any]:
                 "sources": [{"article": c.article, "quote": c.quote} for c in item.citations],
                 "score": item.score if item.score is not None else 0.0,
             }
-            for item in reply.items
-        ]
-        if reply.kind is ReplyKind.answer
-        else [],
+            for item in items
+        ],
         "suggestions": [suggestion(s, Surface.cli) for s in reply.suggestions],
+        "showing_results_for": reply.corrected,
     }

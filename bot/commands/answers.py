@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.answer.engine import Answer
+from bot.answer.engine import Answer, Hit
+from bot.chat_markup import clean
 from bot.commands.items import error
 from bot.limits import EMBED_TITLE, clip
-from bot.reply import Reply, ReplyKind
+from bot.reply import Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -21,10 +22,10 @@ REASON_CHARS = 400
 
 
 def ask(router: Router, question: str) -> Reply:
-    question = question.strip()
-    if not question:
+    cleaned = clean(question)
+    if not cleaned:
         return error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
-    return answer_reply(router, router.engine.ask(read_of(question)))
+    return answer_reply(router, router.engine.ask(read_of(cleaned)))
 
 
 def read_of(question: str) -> str:
@@ -37,20 +38,41 @@ def read_of(question: str) -> str:
 
 
 def answer_reply(router: Router, answer: Answer) -> Reply:
+    showing = f"Showing results for “{clip(answer.corrected, EMBED_TITLE)}”." if answer.corrected else None
     if not answer.answered:
+        related = tuple(hit_item(router, hit, None) for hit in answer.related)
+        note = "Related facts the briefing does hold (not an answer):" if related else None
         return Reply(
             command="ask",
             kind=ReplyKind.not_covered,
             title="Not covered by this briefing",
-            description=clip(answer.reason, REASON_CHARS) if answer.reason else None,
+            description=" ".join(x for x in (clip(answer.reason or "", REASON_CHARS), showing, note) if x) or None,
             suggestions=answer.suggestions,
             ephemeral=True,
+            corrected=answer.corrected,
+            related=related,
         )
     return Reply(
         command="ask",
         kind=ReplyKind.answer,
         title=clip(answer.query, EMBED_TITLE),
-        items=tuple(router.items.snippet(hit.snippet, round(hit.score, 3)) for hit in answer.hits),
+        description=showing,
+        items=tuple(hit_item(router, hit, round(hit.score, 3)) for hit in answer.hits),
         suggestions=answer.suggestions,
         footer=router.items.footer(),
+        corrected=answer.corrected,
+    )
+
+
+def hit_item(router: Router, hit: Hit, score: float | None) -> Item:
+    """A snippet as itself; an entity's or topic's card with its summary and the sentences naming it."""
+    if hit.snippet is not None:
+        return router.items.snippet(hit.snippet, score)
+    return Item(
+        id=hit.id,
+        title=hit.title,
+        text=hit.text,
+        certainty="Entity card" if hit.kind == "entity" else "Topic",
+        citations=router.items.citations(hit.citations),
+        score=score,
     )
