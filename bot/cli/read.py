@@ -31,9 +31,9 @@ def register(commands: Any) -> None:
         parser.set_defaults(reader_command=entry.name, words=[])
         for param in (p for p in entry.params if p.on(Surface.cli)):
             extra = " ('-' reads it from stdin)" if entry.name == "verify" else ""
-            parser.add_argument(
-                "words", metavar=param.name, nargs="+" if param.required else "*", help=param.description + extra
-            )
+            # The router decides what an empty argument means, as in the console (`topic` alone lists
+            # the topics, which is what a refusal suggests when no topic is close).
+            parser.add_argument("words", metavar=param.name, nargs="*", help=param.description + extra)
 
 
 def run(args: argparse.Namespace) -> int:

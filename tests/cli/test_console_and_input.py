@@ -242,6 +242,15 @@ def test_the_cli_speaks_the_reader_commands(run_bot: RunBot) -> None:
     assert "The briefing speaks to 1 of 2 sentences." in piped.stdout
 
 
+def test_what_a_refusal_suggests_on_the_cli_runs(run_bot: RunBot) -> None:
+    refused = run_bot("topic", "cooking")
+    assert refused.returncode == 1
+    (tries,) = [line for line in refused.stdout.splitlines() if line.startswith("Try: ")]
+    assert tries == "Try: briefbot topic"
+    topics = run_bot("topic")
+    assert topics.returncode == 0 and topics.stdout.startswith("Topics") and "Sanctions and the UN" in topics.stdout
+
+
 def test_who_suggests_only_close_names(run_bot: RunBot, router: Router) -> None:
     lavrov = router.handle("who", "lavrov")
     assert lavrov.suggestions == ()
