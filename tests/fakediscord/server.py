@@ -119,12 +119,12 @@ class FakeDiscord:
         # bot, a group DM; and someone whose message a reader checks.
         self.places = Places(snowflake(), snowflake(), snowflake(), snowflake())
         self.writer = user(snowflake(), "writer")
+        self.acknowledged: set[str] = set()  # interaction tokens answered (a second answer is refused)
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}  # message id → message
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global) → commands
         self.interactions: dict[str, dict[str, Any]] = {}  # token → interaction payload
         self.originals: dict[str, str] = {}  # interaction token → id of its response message
-        self.acknowledged: set[str] = set()  # interaction tokens answered (a second answer is refused)
         self.failures: list[Failure] = []
         # What the bot may do in the channel (the interaction's app_permissions), and channels that
         # answer its messages with 403.
