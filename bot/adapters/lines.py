@@ -38,6 +38,8 @@ def read_lines(stream: BinaryIO, limit: int = LINE_BYTES) -> Iterator[Line]:
         if clipped:
             raw = raw[:limit]
             _skip_rest_of_line(stream)
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)  # a file saved as "UTF-8 with BOM"
         yield decode_line(number, raw.removesuffix(b"\n").removesuffix(b"\r"), clipped)
 
 

@@ -201,6 +201,16 @@ def test_invalid_bytes_get_a_clear_error_and_nothing_else_is_lost(tmp_path: Path
     assert b"Traceback" not in batch.stderr + console.stderr + argument.stderr
 
 
+def test_lines_are_split_at_newlines_only_and_decoded_one_by_one() -> None:
+    from bot.adapters.lines import read_lines
+
+    stream = io.BytesIO(b"\xef\xbb\xbfwhere\r\na\rb\n\xffok\n" + b"y" * 50 + b"\xc3\xa9" + b"z" * 10 + b"\nlast")
+    lines = list(read_lines(stream, limit=51))
+    assert [line.text for line in lines] == ["where", "a\rb", None, "y" * 50, "last"]
+    assert lines[2].problem == "line 3 is not UTF-8 text (byte 0xff at position 1); it was skipped"
+    assert lines[3].clipped  # cut inside "é": the partial character is dropped, not an error
+
+
 def test_a_huge_line_is_read_without_holding_it_all(run_bot: RunBot) -> None:
     proc = run_bytes("ask", "--batch", "-", stdin=b"x" * 3_000_000 + b"\nvostochny\n")
     assert proc.returncode == 0, proc.stderr
