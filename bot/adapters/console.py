@@ -84,6 +84,14 @@ class Screen(io.TextIOBase):
             yield
 
 
+def page(text: str) -> None:
+    """Page with the reader's pager, as pydoc chooses it. `less` is told what git tells it unless the
+    reader's LESS says otherwise: leave the text on the screen when done (X), quit at once when it
+    fits (F), keep colours (R)."""
+    os.environ.setdefault("LESS", "FRX")
+    pydoc.pager(text)
+
+
 class BadInput(Exception):
     """A line that is not text: reported, and the console reads on."""
 
@@ -102,7 +110,7 @@ class Console:
         self.out = cast(TextIO, self.screen)
         self.history = history
         # Replies longer than the terminal are paged, only when the output is a terminal.
-        self.pager = pager if pager is not None else (pydoc.pager if out.isatty() else None)
+        self.pager = pager if pager is not None else (page if out.isatty() else None)
         # The console's commands that the router does not serve (/digest, /reload): name → line handler.
         self.extra: dict[str, Callable[[str], str]] = {}
 
