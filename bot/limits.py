@@ -8,6 +8,8 @@ these numbers rather than trusting them.
 
 from __future__ import annotations
 
+import re
+
 # Embeds
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
@@ -35,12 +37,17 @@ CHOICE_CHARS = 100
 ELLIPSIS = "…"
 
 
+# The start of a Discord timestamp (`<t:1694580000:F>`) that a cut would leave open.
+_OPEN_TIMESTAMP = re.compile(r"<(?:t(?::-?\d*(?::[a-zA-Z]?)?)?)?$")
+
+
 def clip(text: str, limit: int) -> str:
-    """`text` without surrounding space, shortened to at most `limit` characters with an ellipsis."""
+    """`text` without surrounding space, shortened to at most `limit` characters with an ellipsis
+    (never through the middle of a Discord timestamp)."""
     text = text.strip()
     if len(text) <= limit:
         return text
-    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+    return _OPEN_TIMESTAMP.sub("", text[: max(0, limit - 1)]).rstrip() + ELLIPSIS
 
 
 def clip_list(entries: list[str], limit: int, separator: str = ", ") -> str:

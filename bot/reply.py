@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from bot.moments import Moment
+
 
 class ReplyKind(StrEnum):
     answer = "answer"  # a question answered from the briefing
@@ -34,6 +36,9 @@ class Item(Frozen):
     certainty: str | None = None
     citations: tuple[Citation, ...] = ()
     score: float | None = None
+    # The moment the item is about, when the data fixes one (see bot/moments.py); each renderer
+    # writes it for its reader. Texts may also hold moments, as `Moment.token()`.
+    when: Moment | None = None
 
 
 class Reply(Frozen):

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import shlex
 import textwrap
+from datetime import tzinfo
 from typing import Any
 
+from bot import moments
+from bot.commands.registry import Surface
 from bot.reply import Reply, ReplyKind
 
 WIDTH = 100
 
 
-def render_text(reply: Reply, *, citations: bool = True) -> str:
-    lines = [reply.title, "=" * min(len(reply.title), WIDTH)]
+def render_text(
+    reply: Reply, *, citations: bool = True, surface: Surface = Surface.console, zone: tzinfo | None = None
+) -> str:
+    """The reply as text; moments in `zone` (default: the local zone), suggestions as typed on `surface`."""
+    write = moments.in_zone(zone)
+
+    def text(value: str) -> str:
+        return moments.write(value, write)
+
+    title = text(reply.title)
+    lines = [title, "=" * min(len(title), WIDTH)]
     if reply.description:
-        lines += textwrap.wrap(reply.description, WIDTH) or [""]
+        for paragraph in text(reply.description).splitlines():
+            lines += textwrap.wrap(paragraph, WIDTH) or [""]
     for number, item in enumerate(reply.items, 1):
         lines.append("")
         label = f"  [{item.certainty}]" if item.certainty else ""
         prefix = f"{number}. " if reply.kind in (ReplyKind.answer, ReplyKind.listing, ReplyKind.card) else "- "
-        lines.append(f"{prefix}{item.title}{label}")
-        for paragraph in item.text.splitlines():
+        heading = text(item.title)
+        if item.when is not None:
+            heading = f"{write(item.when)} · {heading}"
+        lines.append(f"{prefix}{heading}{label}")
+        for paragraph in text(item.text).splitlines():
             lines += textwrap.wrap(paragraph, WIDTH, initial_indent="   ", subsequent_indent="   ")
         if citations:
             for citation in item.citations:
@@ -34,15 +51,25 @@ def render_text(reply: Reply, *, citations: bool = True) -> str:
         lines += ["", f"- {item.title}  (related, not an answer)"]
         lines += textwrap.wrap(item.text, WIDTH, initial_indent="   ", subsequent_indent="   ")
     if reply.suggestions:
-        lines += ["", "Try: " + " · ".join(reply.suggestions)]
+        lines += ["", "Try: " + " · ".join(suggestion(s, surface) for s in reply.suggestions)]
     if reply.footer:
-        lines += ["", reply.footer]
+        lines += ["", text(reply.footer)]
     return "\n".join(lines)
 
 
+def suggestion(line: str, surface: Surface) -> str:
+    """A suggested command as the reader types it there: `/who Dmitry Peskov` in the console,
+    `briefbot who 'Dmitry Peskov'` on the command line."""
+    if surface is not Surface.cli:
+        return line
+    name, _, argument = line.removeprefix("/").partition(" ")
+    return f"briefbot {name} {shlex.quote(argument)}" if argument else f"briefbot {name}"
+
+
 def answer_json(query: str, reply: Reply) -> dict[str, Any]:
-    """The `ask --json` contract: exactly these keys, best result first. A refusal has
-    "answered": false, and "results" then holds the related snippets offered, if any (not answers)."""
+    """The `ask --json` contract: exactly these keys, best result first; suggestions as the CLI takes them.
+    A refusal has "answered": false, and "results" then holds the related snippets offered, if any (not
+    answers)."""
     items = reply.items if reply.kind is ReplyKind.answer else reply.related
     return {
         "query": query,
@@ -56,6 +83,6 @@ def answer_json(query: str, reply: Reply) -> dict[str, Any]:
             }
             for item in items
         ],
-        "suggestions": list(reply.suggestions),
+        "suggestions": [suggestion(s, Surface.cli) for s in reply.suggestions],
         "showing_results_for": reply.corrected,
     }

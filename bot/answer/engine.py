@@ -315,7 +315,7 @@ class Engine:
         folded = fold(text)
         picks: list[tuple[float, str]] = []
         for choices in (self._topic_choices, self._people):
-            for label, score, _ in process.extract(folded, choices, scorer=fuzz.token_set_ratio, limit=2):
+            for _, score, label in process.extract(folded, choices, scorer=fuzz.token_set_ratio, limit=2):
                 if score >= self.settings.suggestion_score:
                     picks.append((score, label))
         chosen = [label for _, label in sorted(picks, reverse=True)[: self.settings.suggestions]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from bot.limits import CHOICE_CHARS, FIELD_NAME, FIELD_VALUE
 
@@ -122,6 +122,9 @@ class Event(Frozen):
     id: Id
     # The time as the sources give it ("Tuesday", "July", "September 2022"): never a made-up date.
     when: Text
+    # The exact moment, only when a cited sentence gives the date, the time of day and its zone
+    # (2023-09-13T13:00:00+10:00): readers then see it in their own zone. Never worked out.
+    at: AwareDatetime | None = None
     # Position in the timeline; events are shown in ascending order.
     order: int
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
-from bot.cli import ask, check, console, digest, export, run, sync
+from bot.cli import ask, check, console, digest, export, read, run, sync
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seeds", metavar="DIR", help="the articles folder (default: SEEDS_DIR, else the project's seeds/)"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (run, console, ask, check, export, digest, sync):
+    for module in (run, console, ask, read, check, export, digest, sync):
         module.register(commands)
     return parser
 

@@ -1,4 +1,4 @@
-"""`briefbot export --json`: the validated briefing as one JSON document (a contract other tools use)."""
+"""`briefbot export [--json]`: the validated briefing as one JSON document (a contract other tools use)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def register(commands: Any) -> None:
         "print the validated briefing as JSON",
         "Print the validated briefing as one JSON document on stdout; refuse an invalid briefing.",
     )
-    parser.add_argument("--json", action="store_true", required=True, help="JSON output (the only format)")
+    # JSON is the only format: --json is accepted, and the same without it.
+    parser.add_argument("--json", action="store_true", help="JSON output (the default and only format)")
 
 
 def document(briefing: Briefing) -> dict[str, Any]:

@@ -13,16 +13,33 @@ from bot.reply import Item, Reply, ReplyKind
 if TYPE_CHECKING:
     from bot.router import Router
 
+# What is read of a question: far more than any question needs (Discord's /ask takes 300), and a
+# bound on the engine's work whatever it reads (before its own limits, a 50,000-letter word took
+# 3 s and 2.4 GB).
+QUESTION_CHARS = 1000
+# The words of a refusal echo the question's ("it says nothing about …"): a long question gets a
+# clipped echo, not its whole text back.
+REASON_CHARS = 400
+
 
 def ask(router: Router, question: str) -> Reply:
     cleaned = clean(question)
     if not cleaned:
         return error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
-    return answer_reply(router, router.engine.ask(cleaned))
+    return answer_reply(router, router.engine.ask(read_of(cleaned)))
+
+
+def read_of(question: str) -> str:
+    """The part of a question that is read: its first QUESTION_CHARS characters, in whole words."""
+    if len(question) <= QUESTION_CHARS:
+        return question
+    head = question[:QUESTION_CHARS]
+    cut = head.rfind(" ")
+    return head[:cut] if cut > 0 else head
 
 
 def answer_reply(router: Router, answer: Answer) -> Reply:
-    showing = f"Showing results for “{answer.corrected}”." if answer.corrected else None
+    showing = f"Showing results for “{clip(answer.corrected, EMBED_TITLE)}”." if answer.corrected else None
     if not answer.answered:
         related = tuple(hit_item(router, hit, None) for hit in answer.related)
         note = "Related facts the briefing does hold (not an answer):" if related else None
@@ -30,7 +47,7 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
             command="ask",
             kind=ReplyKind.not_covered,
             title="Not covered by this briefing",
-            description=" ".join(x for x in (answer.reason, showing, note) if x) or None,
+            description=" ".join(x for x in (clip(answer.reason or "", REASON_CHARS), showing, note) if x) or None,
             suggestions=answer.suggestions,
             ephemeral=True,
             corrected=answer.corrected,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.briefing.models import Briefing, Certainty, Disagreement, Event, Quote, Snippet
 from bot.briefing.models import Citation as BriefingCitation
+from bot.commands.registry import Surface, command
 from bot.limits import FIELD_VALUE, clip
+from bot.moments import Moment
 from bot.reply import Citation, Item, Reply, ReplyKind
 
 QUOTE = "Quote"
@@ -14,8 +16,10 @@ QUOTE = "Quote"
 class Items:
     """Builds reply items for one briefing (article headlines and entity names looked up once)."""
 
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, surface: Surface = Surface.console) -> None:
         self.briefing = briefing
+        # How the reader asks for the sources where the replies are shown (`/sources`, `briefbot sources`).
+        self._sources = command("sources").usage(surface)
         self._headlines = {s.id: s.headline for s in briefing.sources}
         self._names = {e.id: e.name for e in briefing.entities}
 
@@ -46,6 +50,7 @@ class Items:
             text=event.text,
             certainty=event.certainty.label,
             citations=self.citations(event.sources),
+            when=Moment(at=event.at) if event.at else None,
         )
 
     def quote(self, quote: Quote) -> Item:
@@ -70,7 +75,7 @@ class Items:
         )
 
     def footer(self) -> str:
-        return f"Briefing {self.briefing.version} · sources: /sources"
+        return f"Briefing {self.briefing.version} · sources: {self._sources}"
 
 
 def error(command: str, message: str, suggestions: tuple[str, ...] = ()) -> Reply:

@@ -42,13 +42,26 @@ def about(briefing: Briefing, entity: Entity) -> list[Snippet]:
     return sorted(tagged, key=rank)
 
 
+# How close a name must be to be suggested ("did you mean"): a typo or part of the name, not a
+# name that merely shares letters ("lavrov" is not "Kozlov").
+CLOSE = 80
+
+
+def closeness(query: str, name: str) -> float:
+    """How close a typed name is to a name: the whole, or any one of its words (a surname)."""
+    folded = fold(name)
+    return max(fuzz.token_set_ratio(query, folded), max((fuzz.ratio(query, w) for w in folded.split()), default=0))
+
+
 def near_topics(briefing: Briefing, name: str) -> tuple[str, ...]:
-    choices = {t.title: fold(t.title) for t in briefing.topics}
-    near = process.extract(fold(name), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
-    return tuple(f"/topic {m[2]}" for m in near) or ("/topic",)
+    query = fold(name).strip()
+    scored = [(max(closeness(query, n) for n in (t.title, t.id, *t.keywords)), t.title) for t in briefing.topics]
+    close = [title for score, title in sorted(scored, key=lambda x: -x[0]) if score >= CLOSE][:3]
+    return tuple(f"/topic {title}" for title in close) or ("/topic",)
 
 
 def near_people(briefing: Briefing, name: str) -> tuple[str, ...]:
-    choices = {e.name: fold(" ".join(e.spellings)) for e in briefing.entities}
-    near = process.extract(fold(name), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=50)
-    return tuple(f"/who {m[2]}" for m in near)
+    """Only names close to what was typed, best first; none when nothing is close."""
+    query = fold(name).strip()
+    scored = [(max(closeness(query, s) for s in e.spellings), e.name) for e in briefing.entities]
+    return tuple(f"/who {n}" for score, n in sorted(scored, key=lambda x: -x[0]) if score >= CLOSE)[:3]

@@ -37,6 +37,7 @@ class Context(StrEnum):
 class Surface(StrEnum):
     discord = "discord"
     console = "console"
+    cli = "cli"  # `briefbot NAME …`: the reader commands that need no prompt
 
 
 class Kind(StrEnum):
@@ -45,6 +46,12 @@ class Kind(StrEnum):
 
 
 ANYWHERE = frozenset(Surface)
+# Where a command is offered unless its entry says otherwise: the two interactive surfaces.
+INTERACTIVE = frozenset({Surface.discord, Surface.console})
+# Reader commands: installable by servers and by users, usable in servers, the bot's DMs and other
+# private channels (group DMs, DMs between users). Replies there are interaction responses only.
+READER_INSTALLS = frozenset(Install)
+EVERYWHERE = frozenset(Context)
 
 
 @dataclass(frozen=True)
@@ -73,9 +80,9 @@ class Command:
     details: str | None = None
     params: tuple[Param, ...] = ()
     audience: Audience = Audience.reader
-    installs: frozenset[Install] = frozenset({Install.guild})
-    contexts: frozenset[Context] = frozenset({Context.guild, Context.bot_dm})
-    surfaces: frozenset[Surface] = ANYWHERE
+    installs: frozenset[Install] = READER_INSTALLS
+    contexts: frozenset[Context] = EVERYWHERE
+    surfaces: frozenset[Surface] = INTERACTIVE
     kind: Kind = Kind.slash
     subcommands: tuple[Command, ...] = ()
 
@@ -87,21 +94,24 @@ class Command:
         return surface in self.surfaces
 
     def usage(self, surface: Surface = Surface.discord, prefix: str = "") -> str:
-        """How it is typed: `/quotes [speaker]`, `/digest send-now [channel]`."""
+        """How it is typed: `/quotes [speaker]`, `/digest send-now [channel]`, `briefbot who name`."""
         if self.kind is Kind.message:
-            return f"{self.name} (message menu)"
-        words = [f"{prefix or '/'}{self.name}", *(p.usage for p in self.params if p.on(surface))]
-        return " ".join(words)
+            return f"{self.name} (message menu: Apps)"
+        start = prefix or ("briefbot " if surface is Surface.cli else "/")
+        return " ".join([f"{start}{self.name}", *(p.usage for p in self.params if p.on(surface))])
 
 
 _GUILD_ONLY = frozenset({Context.guild})
+_GUILD_INSTALL = frozenset({Install.guild})
 # A channel option (the console is one channel) and digest sizes are Discord's alone.
 _DISCORD_ONLY = frozenset({Surface.discord})
 _CHANNEL = Param("channel", "The channel (default: this one)", required=False, surfaces=_DISCORD_ONLY)
 
 
 def _digest(name: str, description: str, *params: Param, details: str | None = None) -> Command:
-    return Command(name, description, details, params, audience=Audience.moderator, contexts=_GUILD_ONLY)
+    return Command(
+        name, description, details, params, audience=Audience.moderator, installs=_GUILD_INSTALL, contexts=_GUILD_ONLY
+    )
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -110,41 +120,66 @@ COMMANDS: tuple[Command, ...] = (
         "Ask about the Kim–Putin summit; the answer cites the articles",
         "the best-matching snippets, each with its sources",
         (Param("question", "Keywords or a question, e.g. where did Kim and Putin meet?", autocomplete=True),),
+        surfaces=ANYWHERE,
     ),
     Command(
         "brief",
         "The summit in 60 seconds: the key points, each sourced",
         "the summit in 60 seconds: up to eight key points, each sourced",
+        surfaces=ANYWHERE,
     ),
     Command(
         "topic",
         "Everything the briefing says on one topic",
         "everything on one topic (with the places where sources disagree)",
         (Param("name", "A topic, e.g. sanctions", autocomplete=True),),
+        surfaces=ANYWHERE,
     ),
     Command(
         "who",
         "A person, place or organisation: role and what they did or said",
         "a person, place or organisation: role, spellings, what they did or said",
         (Param("name", "A name in any spelling, e.g. Choe Sun Hui", autocomplete=True),),
+        surfaces=ANYWHERE,
     ),
     Command(
         "timeline",
         "Events in order, with the time as the articles give it",
         "events in order, with the time as the articles give it",
+        surfaces=ANYWHERE,
     ),
     Command(
         "quotes",
         "Notable quotes, optionally from one speaker",
         "the articles' quoted words, each with its speaker, role, source and our context",
         (Param("speaker", "Only quotes from this person or body", required=False, autocomplete=True),),
+        surfaces=ANYWHERE,
     ),
     Command(
         "sources",
         "The five articles behind the briefing, and what each covers",
         "the five articles and what each covers",
+        surfaces=ANYWHERE,
     ),
     Command("help", "What briefbot can do", "the command list"),
+    # Checking a claim: on Discord from any message's menu (Apps → Check in briefing), elsewhere typed.
+    # Both run the router's `verify` (bot/commands/verify.py).
+    Command(
+        "Check in briefing",
+        "What the briefing says about this message's claims",
+        "what the briefing says about a message's claims: the closest snippets with their certainty and "
+        "sources, where sources disagree, or that the briefing does not cover it (shown only to you)",
+        kind=Kind.message,
+        surfaces=frozenset({Surface.discord}),
+    ),
+    Command(
+        "verify",
+        "What the briefing says about a claim",
+        "what the briefing says about each sentence of a claim: the closest snippet with its certainty and "
+        "sources, where sources disagree, or that the briefing does not cover it",
+        (Param("claim", "A sentence or a paragraph, e.g. Kim and Putin met in Vladivostok"),),
+        surfaces=frozenset({Surface.console, Surface.cli}),
+    ),
     Command("quit", "Leave the console", "leave the console (or Ctrl-D)", surfaces=frozenset({Surface.console})),
     Command(
         "reload",
@@ -152,6 +187,7 @@ COMMANDS: tuple[Command, ...] = (
         "re-read `briefings/` and report the snippets added, removed and edited; "
         "on any problem the live briefing stays and the problems are listed",
         audience=Audience.owner,
+        installs=_GUILD_INSTALL,
         contexts=_GUILD_ONLY,
     ),
     Command(
@@ -159,6 +195,7 @@ COMMANDS: tuple[Command, ...] = (
         "Scheduled digests of the briefing (moderators)",
         "scheduled digests of the briefing",
         audience=Audience.moderator,
+        installs=_GUILD_INSTALL,
         contexts=_GUILD_ONLY,
         subcommands=(
             _digest(

@@ -41,6 +41,16 @@ async def fake(spec: SpecValidator | None) -> AsyncIterator[FakeDiscord]:
     await server.start()
     yield server
     await server.stop()
+    assert_discord_accepted_everything(server)
+
+
+def assert_discord_accepted_everything(fake: FakeDiscord) -> None:
+    """Every body the bot sent was one Discord accepts, and every follow-up and edit of an interaction
+    response arrived: checked after each test against the fake, whatever the test looked at."""
+    refused = [(r.method, r.path, r.problems) for r in fake.requests if r.status == 400 and r.problems]
+    assert refused == [], "Discord would refuse these bodies"
+    lost = [(r.method, r.path, r.status) for r in fake.requests if r.path.startswith("/webhooks/") and r.status >= 300]
+    assert lost == [], "these follow-ups did not arrive"
 
 
 def settings_for(fake: FakeDiscord, **overrides: Any) -> Settings:
@@ -83,6 +93,18 @@ async def running(settings: Settings, briefing: Briefing) -> AsyncIterator[Brief
 async def bot(fake: FakeDiscord, briefing: Briefing) -> AsyncIterator[BriefBot]:
     async with running(settings_for(fake), briefing) as started:
         yield started
+
+
+async def followup(
+    fake: FakeDiscord, payload: dict[str, Any], method: str = "PATCH", timeout: float = 10.0
+) -> Recorded:
+    """The answer that follows a deferred response (an edit of @original, or a POST follow-up): it must
+    arrive, with a body Discord accepts."""
+    webhook = f"/webhooks/{fake.application_id}/{payload['token']}"
+    sent = await fake.wait_for(lambda r: r.method == method and r.path.startswith(webhook), timeout)
+    assert 200 <= sent.status < 300, (sent.status, sent.problems)
+    assert sent.problems == []
+    return sent
 
 
 async def interact(fake: FakeDiscord, payload: dict[str, Any], timeout: float = 5.0) -> Recorded:

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.adapters.discord.client import BriefBot
 from bot.briefing.models import Briefing
-from tests.discord.conftest import interact, running, settings_for
+from tests.discord.conftest import followup, interact, running, settings_for
 from tests.fakediscord.server import FakeDiscord, Recorded
 
 EPHEMERAL = 64
@@ -115,8 +115,9 @@ async def test_preview_pause_resume_send_now_and_remove(fake: FakeDiscord, bot: 
     assert "resumed" in (await moderator(fake, "resume")).body["data"]["embeds"][0]["title"].lower()
     payload = fake.slash("digest send-now", by=fake.owner)
     await interact(fake, payload)
-    edit = await fake.wait_for(lambda r: r.method == "PATCH" and payload["token"] in r.path)
+    edit = await followup(fake, payload)
     assert edit.body["embeds"][0]["title"] == "Digest sent"
+    assert fake.messages[fake.originals[payload["token"]]]["embeds"][0]["title"] == "Digest sent"
     assert len(fake.sent("POST", rf"/channels/{fake.channel_id}/messages")) == 1
     assert "removed" in (await moderator(fake, "remove")).body["data"]["embeds"][0]["title"].lower()
 

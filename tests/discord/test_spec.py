@@ -59,3 +59,70 @@ def test_a_spec_variable_naming_a_missing_file_fails_the_run(monkeypatch: pytest
         load_spec()
     monkeypatch.delenv(SPEC_VARIABLE)
     assert load_spec() is None
+
+
+EDIT = "/webhooks/1/token/messages/@original"
+FOLLOWUP = "/webhooks/1/token"
+
+
+def test_discord_py_s_follow_ups_and_edits_pass_as_sent(oracle: SpecValidator) -> None:
+    """The bodies discord.py 2.7 sends (`handle_message_parameters` always writes `tts`): Discord
+    ignores `tts` on an edit, which its description leaves out; nothing else unknown passes."""
+    embed = {"title": "Briefing reloaded", "description": "d", "type": "rich", "flags": 0}
+    edit = {"embeds": [embed], "components": [], "tts": False, "allowed_mentions": {"parse": []}}
+    assert oracle.problems("PATCH", EDIT, {}, edit) == []
+    assert oracle.problems("PATCH", "/webhooks/1/token/messages/123", {}, edit) == []
+    followup = {"embeds": [embed], "tts": False, "flags": 64, "allowed_mentions": {"parse": []}}
+    assert oracle.problems("POST", FOLLOWUP, {"wait": "true"}, followup) == []
+    assert oracle.problems("PATCH", EDIT, {}, {**edit, "colour": 3}) == ["unknown key $.colour"]
+    # `tts` is ignored on edits only where discord.py sends it, not on other routes that omit it.
+    bot = {"Authorization": "Bot token"}
+    channel_edit = oracle.problems("PATCH", "/channels/1/messages/2", {}, {"content": "x", "tts": False}, bot)
+    assert channel_edit == ["unknown key $.tts"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "problem"),
+    [
+        ("PATCH", EDIT, {"content": "x" * 2001}, "content has 2001 characters"),
+        ("PATCH", EDIT, {"embeds": [{"title": 5}]}, "InvalidRequestBody"),
+        ("POST", FOLLOWUP, {"type": 4, "data": {"content": "x"}}, "unknown key $.type"),
+        ("POST", FOLLOWUP, {"embeds": [{"fields": [{"name": "n", "value": ""}]}]}, "fields[0].value"),
+    ],
+)
+def test_a_follow_up_discord_would_refuse_is_refused(
+    oracle: SpecValidator, method: str, path: str, body: dict[str, object], problem: str
+) -> None:
+    problems = oracle.problems(method, path, {}, body)
+    assert any(problem in p for p in problems), problems
+
+
+async def test_the_fake_answers_webhooks_as_discord_does(spec: SpecValidator | None) -> None:
+    """Follow-ups go only to an answered interaction of this application; an interaction is answered once."""
+    import aiohttp
+
+    from tests.fakediscord.server import FakeDiscord
+
+    fake = FakeDiscord(spec)
+    await fake.start()
+    try:
+        payload = fake.slash("help")
+        token = payload["token"]
+        body = {"content": "hi", "allowed_mentions": {"parse": []}}
+        async with aiohttp.ClientSession(f"{fake.api_base}/") as http:
+            webhook = f"webhooks/{fake.application_id}/{token}"
+            async with http.post(webhook, params={"wait": "true"}, json=body) as early:
+                assert early.status == 404  # nothing to follow up yet
+            callback = f"interactions/{payload['id']}/{token}/callback"
+            async with http.post(callback, json={"type": 5, "data": {"flags": 64}}) as first:
+                assert first.status == 204
+            async with http.post(callback, json={"type": 4, "data": body}) as again:
+                assert again.status == 400 and (await again.json())["code"] == 40060
+            async with http.patch(f"{webhook}/messages/@original", json=body) as edit:
+                assert edit.status == 200 and (await edit.json())["content"] == "hi"
+            async with http.post(webhook, params={"wait": "true"}, json=body) as followup:
+                assert followup.status == 200
+            async with http.post(f"webhooks/1/{token}", json=body) as other_app:
+                assert other_app.status == 404
+    finally:
+        await fake.stop()

@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import WSMsgType, web
 
@@ -25,6 +25,34 @@ JSON = "application/json"  # exactly this: discord.py decodes only when the type
 EPOCH = 1420070400000
 PERMISSIONS_ALL = str((1 << 50) - 1)
 READER = str(1024 | 2048 | 16384 | 65536)  # view channel, send messages, embed links, read history
+
+
+# Where a reader uses a command, as Discord's interaction context types name them: the bot's server,
+# a server the bot is not in (a user install), the reader's DM with the bot, a group DM.
+Where = Literal["guild", "elsewhere", "dm", "private"]
+CONTEXTS: dict[Where, int] = {"guild": 0, "elsewhere": 0, "dm": 1, "private": 2}
+# Who installed the app that the interaction reaches (Discord's integration types).
+Install = Literal["guild", "user"]
+INSTALLS: dict[Install, int] = {"guild": 0, "user": 1}
+# What an app installed by a user may do where its bot is not a member: answer, with embeds.
+USER_INSTALL_PERMISSIONS = str(16384 | 32768 | 131072)  # embed links, attach files, mention everyone
+
+
+def default_install(where: Where) -> Install:
+    """The bot's server and its DMs are reached through the server install; elsewhere only a user's."""
+    return "guild" if where == "guild" else "user"
+
+
+class NotOffered(LookupError):
+    """Discord would not show this command there: no reader could use it."""
+
+
+@dataclass(frozen=True)
+class Places:
+    other_guild: str
+    other_channel: str
+    dm: str
+    group_dm: str
 
 
 _INCREMENT = itertools.count(1)
@@ -87,6 +115,11 @@ class FakeDiscord:
         self.reader = user(snowflake(), "reader")
         self.guild_id = snowflake()
         self.channel_id = snowflake()
+        # Where else a reader can be (see `Where`): a server the bot is not in, the reader's DM with the
+        # bot, a group DM; and someone whose message a reader checks.
+        self.places = Places(snowflake(), snowflake(), snowflake(), snowflake())
+        self.writer = user(snowflake(), "writer")
+        self.acknowledged: set[str] = set()  # interaction tokens answered (a second answer is refused)
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}  # message id → message
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global) → commands
@@ -182,38 +215,146 @@ class FakeDiscord:
                     return str(command["id"])
         return snowflake()
 
+    def offered(self, name: str, kind: int, where: Where, install: Install) -> dict[str, Any] | None:
+        """The synced command a reader sees there, as Discord decides: a server's own commands only in
+        that server; a global one wherever its `contexts` and `integration_types` allow."""
+        context = CONTEXTS[where]
+        found = [*(self.commands.get(self.guild_id, []) if where == "guild" else []), *self.commands.get(None, [])]
+        for command in found:
+            if command["name"] != name or command.get("type", 1) != kind:
+                continue
+            guild_command = "guild_id" in command
+            contexts = command.get("contexts") or [0, 1, 2]
+            installs = command.get("integration_types") or [0]
+            if guild_command or (context in contexts and INSTALLS[install] in installs):
+                return command
+        return None
+
+    def _command(self, name: str, kind: int, where: Where, install: Install | None) -> tuple[str, bool]:
+        """The id of the command to invoke and whether it is a server's own; a command Discord would not
+        show there is a test's mistake. In the bot's server an unsynced command keeps a made-up id."""
+        command = self.offered(name, kind, where, install or default_install(where))
+        if command is not None:
+            return str(command["id"]), "guild_id" in command
+        if where == "guild":
+            return self.command_id(name), True
+        raise NotOffered(f"Discord offers no command {name!r} (type {kind}) in {where} via a {install} install")
+
     def slash(
-        self, name: str, options: dict[str, Any] | None = None, *, by: dict[str, Any] | None = None, kind: int = 2
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        *,
+        by: dict[str, Any] | None = None,
+        kind: int = 2,
+        where: Where = "guild",
+        install: Install | None = None,
     ) -> dict[str, Any]:
         """An INTERACTION_CREATE payload for /name with options (kind 4: autocomplete of the
-        option whose value is a `Focus`)."""
+        option whose value is a `Focus`), used `where` the reader is through an `install`."""
         command, _, sub = name.partition(" ")
-        data: dict[str, Any] = {"id": self.command_id(command), "name": command, "type": 1, "guild_id": self.guild_id}
+        command_id, own = self._command(command, 1, where, install)
+        data: dict[str, Any] = {"id": command_id, "name": command, "type": 1}
+        if own:
+            data["guild_id"] = self.guild_id
         values = [_option(key, value) for key, value in (options or {}).items()]
         if sub:  # "/digest subscribe": a subcommand holding the options
             data["options"] = [{"name": sub, "type": 1, "options": values}]
         elif values:
             data["options"] = values
-        return self._interaction(kind, data, by=by)
+        return self._interaction(kind, data, by=by, where=where, install=install)
+
+    def posted(self, content: str, *, where: Where = "guild", by: dict[str, Any] | None = None) -> dict[str, Any]:
+        """A message someone else posted where the reader is, as Discord resolves it for a message
+        command: with its content, although the bot has no Message Content intent (the intent's
+        documented exception for the message a context-menu command is used on)."""
+        return {
+            "id": snowflake(),
+            "type": 0,
+            "channel_id": self._channel_for(where)["id"],
+            "author": by or self.writer,
+            "content": content,
+            "timestamp": iso_now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "components": [],
+            "pinned": False,
+            "flags": 0,
+        }
+
+    def message_command(
+        self,
+        name: str,
+        message: dict[str, Any],
+        *,
+        by: dict[str, Any] | None = None,
+        where: Where = "guild",
+        install: Install | None = None,
+    ) -> dict[str, Any]:
+        """A message context-menu command (Apps → name) used on `message`."""
+        command_id, own = self._command(name, 3, where, install)
+        data: dict[str, Any] = {
+            "id": command_id,
+            "name": name,
+            "type": 3,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }
+        if own:
+            data["guild_id"] = self.guild_id
+        return self._interaction(2, data, by=by, where=where, install=install)
 
     def click(self, message: dict[str, Any], custom_id: str, *, by: dict[str, Any] | None = None) -> dict[str, Any]:
-        """A button click on a message the bot really posted."""
-        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, by=by)
+        """A button click on a message the bot really posted, where that message is."""
+        where = next((w for w in CONTEXTS if self._channel_for(w)["id"] == message["channel_id"]), "guild")
+        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, by=by, where=where)
         payload["message"] = message
         return payload
 
-    def _interaction(self, kind: int, data: dict[str, Any], *, by: dict[str, Any] | None) -> dict[str, Any]:
+    def _interaction(
+        self,
+        kind: int,
+        data: dict[str, Any],
+        *,
+        by: dict[str, Any] | None,
+        where: Where = "guild",
+        install: Install | None = None,
+    ) -> dict[str, Any]:
         token = f"token-{snowflake()}"
-        payload = {
+        who = by or self.reader
+        install = install or default_install(where)
+        payload: dict[str, Any] = {
             "id": snowflake(),
             "application_id": self.application_id,
             "type": kind,
             "data": data,
-            "guild_id": self.guild_id,
-            "channel_id": self.channel_id,
-            "channel": self._channel_payload(),
-            "member": {
-                "user": by or self.reader,
+            "channel_id": self._channel_for(where)["id"],
+            "channel": self._channel_for(where),
+            "token": token,
+            "version": 1,
+            "app_permissions": self.bot_permissions if where == "guild" else USER_INSTALL_PERMISSIONS,
+            "locale": "en-US",
+            "entitlements": [],
+            # Who installed the app that this interaction reaches: the server, or the user.
+            "authorizing_integration_owners": (
+                {"0": self.guild_id if where == "guild" else "0"} if install == "guild" else {"1": who["id"]}
+            ),
+            "context": CONTEXTS[where],
+            "attachment_size_limit": 26214400,
+        }
+        if where in ("guild", "elsewhere"):
+            guild_id = self.guild_id if where == "guild" else self.places.other_guild
+            payload["guild_id"] = guild_id
+            payload["guild_locale"] = "en-US"
+            # A server the bot is not in: only what Discord sends of it, nothing to look up.
+            payload["guild"] = {"id": guild_id, "locale": "en-US", "features": []}
+            payload["member"] = {
+                "user": who,
                 "roles": [],
                 "premium_since": None,
                 # A reader may view, send, embed and read history; the owner (a moderator) may do all.
@@ -224,19 +365,31 @@ class FakeDiscord:
                 "deaf": False,
                 "joined_at": iso_now(),
                 "flags": 0,
-            },
-            "token": token,
-            "version": 1,
-            "app_permissions": self.bot_permissions,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "entitlements": [],
-            "authorizing_integration_owners": {"0": self.guild_id},
-            "context": 0,
-            "attachment_size_limit": 26214400,
-        }
+            }
+        else:
+            payload["user"] = who
         self.interactions[token] = payload
         return payload
+
+    def _channel_for(self, where: Where) -> dict[str, Any]:
+        """The channel of an interaction there, as Discord includes it."""
+        if where == "guild":
+            return self._channel_payload()
+        if where == "elsewhere":
+            channel = self._channel_payload() | {"id": self.places.other_channel, "guild_id": self.places.other_guild}
+            return channel | {"name": "elsewhere", "permissions": READER}
+        if where == "dm":
+            return {"id": self.places.dm, "type": 1, "last_message_id": None, "flags": 0, "recipients": [self.reader]}
+        return {
+            "id": self.places.group_dm,
+            "type": 3,
+            "last_message_id": None,
+            "flags": 0,
+            "name": None,
+            "icon": None,
+            "owner_id": self.writer["id"],
+            "recipients": [self.reader, self.writer],
+        }
 
     # -- REST ---------------------------------------------------------------------------------
 
@@ -326,6 +479,7 @@ class FakeDiscord:
                     "type": 1,
                     "nsfw": False,
                     "dm_permission": True,
+                    "description": "",  # context-menu entries have none; Discord answers ""
                     **({"guild_id": guild} if guild else {}),
                     **command,
                 }
@@ -368,11 +522,15 @@ class FakeDiscord:
         if interaction is None:
             return self._json({"message": "Unknown interaction", "code": 10062}, status=404)
         kind = body["type"]
+        if token in self.acknowledged:
+            return self._json({"message": "Interaction has already been acknowledged.", "code": 40060}, status=400)
+        self.acknowledged.add(token)
         data = body.get("data") or {}
         resource: dict[str, Any] = {"type": kind}
         message_id = None
         if kind in (4, 5):  # a new message (5: "thinking…", edited later)
             message = self._message(data if kind == 4 else {"flags": data.get("flags", 0)})
+            message["channel_id"] = interaction["channel"]["id"]
             message["interaction_token"] = token
             self.originals[token] = message["id"]
             message_id = message["id"]
@@ -398,7 +556,18 @@ class FakeDiscord:
             }
         )
 
+    def _webhook_refusal(self, request: web.Request) -> web.Response | None:
+        """Follow-ups and edits go to the application's webhook of an interaction already answered
+        (an interaction token, for 15 minutes); anything else is Discord's "Unknown Webhook"."""
+        token = request.match_info["token"]
+        if request.match_info["app"] != self.application_id or token not in self.acknowledged:
+            return self._json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        return None
+
     async def _webhook_message(self, request: web.Request) -> web.Response:
+        refused = self._webhook_refusal(request)
+        if refused is not None:
+            return refused
         token, which = request.match_info["token"], request.match_info["message"]
         message_id = self.originals.get(token) if which == "@original" else which
         if message_id is None or message_id not in self.messages:
@@ -414,7 +583,11 @@ class FakeDiscord:
         return self._json(message)
 
     async def _followup(self, request: web.Request) -> web.Response:
+        refused = self._webhook_refusal(request)
+        if refused is not None:
+            return refused
         message = self._message(request[BODY])
+        message["channel_id"] = self.interactions[request.match_info["token"]]["channel"]["id"]
         return self._json(message) if request.query.get("wait") in ("true", "1", "True") else web.Response(status=204)
 
     async def _channel_message(self, request: web.Request) -> web.Response:

@@ -64,7 +64,7 @@ class SpecValidator:
             schema = self._body_schema(method, path)
             if schema is not None:
                 unknown = unknown_keys(body, schema, self.document, "$")
-                found += [f"unknown key {key}" for key in unknown if not KNOWN_UNDESCRIBED.search(key)]
+                found += [f"unknown key {key}" for key in unknown if not ignored_by_discord(method, path, key)]
             found += limit_problems(body)
         return found
 
@@ -93,9 +93,27 @@ def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]
 
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
-# Keys that discord.py 2.7 itself sends and Discord accepts, though the description leaves them out:
-# every embed's `flags`, and `tts` when a button updates its message. Anything else is refused.
-KNOWN_UNDESCRIBED = re.compile(r"\.embeds\[\d+\]\.flags$|^\$\.data\.tts$")
+
+# Keys that discord.py 2.7 sends on a route whose description leaves them out, and that Discord ignores
+# there (it drops keys it does not know and answers 200; discord.py has sent them on every such request
+# since 2.0). Any other unknown key is refused: Discord would drop it silently, so it is our mistake.
+# - every embed's `flags` (Embed.to_dict);
+# - `tts` in message edits, which `handle_message_parameters` always writes: an interaction callback
+#   that updates a component's message (type 7, `edit_message`) and a webhook message edit
+#   (`edit_original_response`, `InteractionMessage.edit`, `followup` edits).
+# Creating messages (callback types 4 and 5, POST on the webhook) declares `tts`: nothing to ignore.
+IGNORED_BY_DISCORD: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("*", re.compile(r""), re.compile(r"\.embeds\[\d+\]\.flags$")),
+    ("POST", re.compile(r"^/interactions/[^/]+/[^/]+/callback$"), re.compile(r"^\$\.data\.tts$")),
+    ("PATCH", re.compile(r"^/webhooks/[^/]+/[^/]+/messages/[^/]+$"), re.compile(r"^\$\.tts$")),
+)
+
+
+def ignored_by_discord(method: str, path: str, key: str) -> bool:
+    return any(
+        verb in ("*", method.upper()) and route.search(path) and where.search(key)
+        for verb, route, where in IGNORED_BY_DISCORD
+    )
 
 
 def _could_be(value: Any, branch: dict[str, Any], document: dict[str, Any]) -> bool:

@@ -14,9 +14,10 @@ from typing import Any, TypeVar, cast
 import discord
 from discord import app_commands
 
-from bot.commands.registry import Audience, Command, Context, Install, Surface, command, subcommand
+from bot.commands.registry import Audience, Command, Context, Install, Kind, Surface, command, subcommand
 
 Callback = Callable[..., Coroutine[Any, Any, None]]
+MessageCallback = Callable[[discord.Interaction, discord.Message], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
 
@@ -36,6 +37,20 @@ def slash(name: str) -> Callable[[Callback], app_commands.Command[Any, ..., None
         return placed(spec)(declared)
 
     return declare
+
+
+def menu(name: str, callback: MessageCallback) -> app_commands.ContextMenu:
+    """A message context-menu entry as the registry describes it (Apps → name on any message).
+
+    discord.py cannot declare one inside a cog class: the cog makes it from its bound method and adds
+    it to the tree itself."""
+    spec = command(name)
+    if spec.kind is not Kind.message:
+        raise TypeError(f"{name!r} is not a message menu entry in the registry")
+    declared = app_commands.ContextMenu(name=spec.name, callback=callback)
+    if spec.audience is Audience.reader:
+        declared = app_commands.checks.dynamic_cooldown(per_user_cooldown)(declared)
+    return placed(spec)(declared)
 
 
 def sub(group: str, name: str) -> Callable[[Callback], app_commands.Command[Any, ..., None]]:

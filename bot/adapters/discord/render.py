@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot import moments
 from bot.limits import (
     AUTHOR,
     EMBED_DESCRIPTION,
@@ -45,8 +46,40 @@ class Page:
     items: tuple[Item, ...]
 
 
+def for_discord(reply: Reply) -> Reply:
+    """The reply with its moments as Discord timestamps where Discord renders them (descriptions and
+    field values: each reader sees their own zone), as plain UTC text where it does not (titles,
+    field names, footers, authors). An item's own moment leads its text."""
+
+    def timestamps(text: str) -> str:
+        return moments.write(text, moments.discord_timestamp)
+
+    def plain(text: str) -> str:
+        return moments.write(text, moments.utc_text)
+
+    items = tuple(
+        item.model_copy(
+            update={
+                "title": plain(item.title),
+                "text": (f"{moments.discord_timestamp(item.when)}\n" if item.when else "") + timestamps(item.text),
+                "when": None,
+            }
+        )
+        for item in reply.items
+    )
+    return reply.model_copy(
+        update={
+            "title": plain(reply.title),
+            "description": timestamps(reply.description) if reply.description else None,
+            "footer": plain(reply.footer) if reply.footer else None,
+            "items": items,
+        }
+    )
+
+
 def pages(reply: Reply) -> list[Page]:
     """The reply as one or more pages, each one embed within every limit."""
+    reply = for_discord(reply)
     if reply.kind is ReplyKind.answer:
         total = len(reply.items)
         return [Page(fit(_result_page(reply, item, n, total)), (item,)) for n, item in enumerate(reply.items, 1)]
@@ -164,6 +197,7 @@ def fit(embed: discord.Embed) -> discord.Embed:
 def digest_embed(reply: Reply) -> discord.Embed:
     """A digest as one embed for one message: its snippets as fields, shortened evenly if together
     they would pass the 6,000 characters a message may hold."""
+    reply = for_discord(reply)
     embed = discord.Embed(title=clip(reply.title, EMBED_TITLE), colour=discord.Colour.gold())
     if reply.description:
         embed.description = clip(reply.description, EMBED_DESCRIPTION)

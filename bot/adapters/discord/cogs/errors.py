@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 def explain(error: app_commands.AppCommandError) -> str:
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"You're going a little fast: try again in {error.retry_after:.0f} s."
+        # A Discord timestamp: the reader's client counts down ("in 12 seconds") in their language.
+        again = discord.utils.utcnow() + timedelta(seconds=error.retry_after)
+        return f"You're going a little fast: try again {discord.utils.format_dt(again, 'R')}."
     if isinstance(error, NotOwner | NotModerator):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
