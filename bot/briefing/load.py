@@ -500,7 +500,8 @@ def _check_citations(loader: _Loader, articles: dict[str, Article], located: lis
             if explained < _EXPLAINED:
                 explained += 1
                 if all(s in article.positions for s in quoted):
-                    message = f"quote's sentences are in {where} but not one after another: {clip(normalise(citation.quote), 80)!r}"
+                    quoted_text = clip(normalise(citation.quote), 80)
+                    message = f"quote's sentences are in {where} but not one after another: {quoted_text!r}"
                 elif normalise(citation.quote) in article.body:
                     message = (
                         f"quote is part of a sentence of {where}: cite whole sentences, from the first word to the "

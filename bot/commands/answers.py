@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.answer.engine import Answer
@@ -12,11 +14,23 @@ from bot.reply import Reply, ReplyKind
 if TYPE_CHECKING:
     from bot.router import Router
 
+# Told of every question: its reply (None when answering raised) and the seconds it took. The bot's
+# /metrics (bot/metrics.py) listens while it serves them; nothing does otherwise.
+observers: list[Callable[[Reply | None, float], None]] = []
+
 
 def ask(router: Router, question: str) -> Reply:
-    if not question:
-        return error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
-    return answer_reply(router, router.engine.ask(question))
+    started = time.perf_counter()
+    reply = None
+    try:
+        if not question:
+            reply = error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
+        else:
+            reply = answer_reply(router, router.engine.ask(question))
+        return reply
+    finally:
+        for observe in observers:
+            observe(reply, time.perf_counter() - started)
 
 
 def answer_reply(router: Router, answer: Answer) -> Reply:
