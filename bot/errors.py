@@ -103,7 +103,7 @@ def explain(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.filename:
         where = str(exc.filename)
         if str(database).startswith("sqlite") and where in str(database):
-            reason = "a file is in the way" if exc.errno in (errno.EEXIST, errno.ENOTDIR) else exc.strerror or exc
+            reason = "a file is in the way" if exc.errno in (errno.EEXIST, errno.ENOTDIR) else exc.strerror or str(exc)
             return (
                 f"cannot create the database's folder {where}: {reason}\n"
                 "Point DATABASE_URL at a folder this user may write to, e.g. sqlite:////var/lib/briefbot/briefbot.db"
