@@ -48,3 +48,4 @@ async def test_run_logs_in_syncs_to_the_dev_guild_and_answers_ask_within_3_secon
             process.kill()
             _, err = await process.communicate()
     assert TOKEN.encode() not in err
+    assert f"the bot token goes to http://127.0.0.1:{fake.port} (REST)".encode() in err

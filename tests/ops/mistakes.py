@@ -104,7 +104,7 @@ MISTAKES: tuple[Mistake, ...] = (
             lambda world: {"DISCORD_TOKEN": f'"{TOKEN} x"'}),
     _setting("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID='my-server'"),
     _setting("DISCORD_API_BASE", "discord.com/api", "DISCORD_API_BASE='discord.com/api'"),
-    _setting("DISCORD_API_BASE", "http://proxy.example.net:8080", "sends the bot token unencrypted"),
+    _setting("DISCORD_API_BASE", "http://proxy.example.net:8080", "would send the bot token unencrypted"),
     _setting("DISCORD_GATEWAY_URL", "https://gateway.discord.gg", "DISCORD_GATEWAY_URL"),
     _setting("DISCORD_ALLOW_PLAIN_HTTP", "maybe", "DISCORD_ALLOW_PLAIN_HTTP='maybe'"),
     _setting("SHARD_COUNT", "0", "SHARD_COUNT='0'"),
