@@ -6,7 +6,6 @@ Every setting is an environment variable of the same name in upper case (`DISCOR
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 from pathlib import Path
@@ -61,6 +60,8 @@ def is_loopback(host: str | None) -> bool:
         return False
     if host.lower() in _LOOPBACK_NAMES:
         return True
+    import ipaddress  # only when a URL is configured
+
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:

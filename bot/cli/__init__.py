@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 import warnings
 from collections.abc import Sequence
 
@@ -74,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             errors.say(f"{name}: {message}")
             return 1
         if args.debug or errors.debugging() or os.environ.get("LOG_LEVEL", "").upper() == "DEBUG":
+            import traceback
+
             errors.say("".join(traceback.format_exception(exc)).rstrip())
         errors.say(
             f"{name}: unexpected error: {type(exc).__name__}: {errors.first_line(exc)}\n"

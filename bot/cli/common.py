@@ -59,14 +59,22 @@ def load_from_args(args: argparse.Namespace) -> LoadResult:
 
 
 def briefing_or_exit(args: argparse.Namespace) -> Briefing:
-    """The valid briefing, or the list of problems on stderr and exit status 1."""
-    from bot.briefing.load import load
+    """The valid briefing (from the cache when its files are unchanged since they were last verified:
+    bot/briefing/cache.py), or the list of problems on stderr and exit status 1."""
+    from bot.briefing import cache
 
     briefings, seeds = existing_folders(args)
+    files = cache.key(briefings, seeds)
+    known = cache.read(briefings, seeds, files)
+    if known is not None:
+        return known
+    from bot.briefing.load import load  # the parser and the verifier, only when the files changed
+
     result = load(briefings.resolve().parent, briefings, seeds)
     if result.briefing is None or not result.ok:
         for problem in result.problems:
             print(f"error: {problem}", file=sys.stderr)
         print("the briefing is not valid: run `briefbot check`", file=sys.stderr)
         raise SystemExit(1)
+    cache.write(briefings, seeds, files, result.briefing)
     return result.briefing

@@ -4,6 +4,7 @@ environment of every run, and some runs log at DEBUG)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def test_every_setting_has_a_bad_value_tried_and_there_are_twenty_mistakes_or_mo
                                   ["export", "--json"]], ids=lambda a: a[0])  # fmt: skip
 def test_env_example_copied_unchanged_works(args: list[str], tmp_path: Path) -> None:
     shutil.copy(PROJECT / ".env.example", tmp_path / ".env")
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT)}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT), "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     proc = subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=60)  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -4,6 +4,7 @@ lines, not in tracebacks, not in error messages; and the token goes only where t
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 
@@ -68,7 +69,8 @@ def test_an_unexpected_error_shows_no_traceback_unless_asked_and_no_secret_eithe
         "check.run = run\n"
         "runpy.run_module('bot', run_name='__main__', alter_sys=True)\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT), "DISCORD_TOKEN": TOKEN, "DATABASE_URL": URL}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT), "DISCORD_TOKEN": TOKEN, "DATABASE_URL": URL,
+           "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
     for debug in ([], ["--debug"]):
         proc = subprocess.run([sys.executable, "-c", bug, *debug, "check"], env=env, cwd=PROJECT,
                               capture_output=True, text=True, timeout=60)  # fmt: skip
