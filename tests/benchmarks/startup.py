@@ -5,8 +5,10 @@
     python -m tests.benchmarks.startup --runs 20 --commands ask
 
 Each run is a new `python -m bot …` process, timed from outside (wall clock) and by the operating
-system (user + system CPU of the finished child); one warm-up run first fills the disk cache. It
-also lists which heavy libraries each command imported, from inside a process that ran it.
+system (user + system CPU of the finished child); one warm-up run first fills the disk cache and the
+verified-briefing cache (bot/briefing/cache.py). `ask-edited` runs `ask` with that cache empty each
+time, as the first command after an edit of the briefing does. It also lists which heavy libraries
+each command imported, from inside a process that ran it.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[2]
 COMMANDS = {
     "ask": ["ask", "where did kim and putin meet?"],
+    "ask-edited": ["ask", "where did kim and putin meet?"],
     "check": ["check", "--quiet"],
     "export": ["export", "--json"],
     "help": ["--help"],
@@ -40,18 +44,22 @@ print(" ".join(sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].s
 """
 
 
-def environment(code: Path) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(code))
+CACHE = Path(tempfile.mkdtemp(prefix="briefbot-startup-cache-"))
+
+
+def environment(code: Path, cache: Path = CACHE) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=str(code), XDG_CACHE_HOME=str(cache))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a deployed bot has its bytecode cached
     return env
 
 
-def run_once(code: Path, args: list[str]) -> tuple[float, float]:
+def run_once(code: Path, args: list[str], fresh_cache: bool = False) -> tuple[float, float]:
     """(wall ms, cpu ms) of one process."""
+    cache = Path(tempfile.mkdtemp(prefix="briefbot-startup-cache-")) if fresh_cache else CACHE
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=code, env=environment(code),
+        [sys.executable, "-m", "bot", *args], cwd=code, env=environment(code, cache),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
     )  # fmt: skip
     wall = (time.perf_counter() - started) * 1000
@@ -81,10 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.code}: {args.runs} runs each, ms; python {sys.version.split()[0]}, {os.cpu_count()} cores")
     for name in args.commands.split(","):
         command = COMMANDS[name]
-        run_once(args.code, command)  # warm-up
-        samples = [run_once(args.code, command) for _ in range(args.runs)]
-        print(f"{name:7} wall {spread([w for w, _ in samples])} | cpu {spread([c for _, c in samples])}")
-        print(f"        imports: {imported(args.code, command)}")
+        fresh = name.endswith("-edited")
+        run_once(args.code, command, fresh)  # warm-up
+        samples = [run_once(args.code, command, fresh) for _ in range(args.runs)]
+        print(f"{name:10} wall {spread([w for w, _ in samples])} | cpu {spread([c for _, c in samples])}")
+        print(f"           imports: {imported(args.code, command)}")
     return 0
 
 

@@ -220,6 +220,7 @@ async def test_the_image_s_command_serves_health_and_metrics_and_stops_cleanly(t
         await fake.stop()
     assert process.returncode == 0, err.decode()
     assert TOKEN not in (out + err).decode()
+    assert "voice will NOT be supported" not in err.decode()  # discord.py's warnings about voice: silenced
 
 
 # -- /healthz and /metrics in-process ----------------------------------------------------------------

@@ -5,6 +5,7 @@ environment of every run, and some runs log at DEBUG)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,3 +52,22 @@ def test_env_example_copied_unchanged_works(args: list[str], tmp_path: Path) -> 
                           text=True, timeout=60)  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() and not proc.stderr.strip()
+
+
+class _Socket:
+    close_code = None
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(4004, "Discord refused DISCORD_TOKEN on the gateway"), (4011, "set SHARD_COUNT"), (4010, "SHARD_IDS"),
+     (4999, "closed the gateway connection (4999)")],
+)  # fmt: skip
+def test_a_gateway_that_closes_for_good_is_told_as_what_to_do(code: int, says: str) -> None:
+    import discord
+
+    from bot.adapters.discord.run import discord_failures
+    from bot.errors import OperatorError
+
+    with pytest.raises(OperatorError, match=re.escape(says)), discord_failures(Settings(_env_file=None)):  # type: ignore[call-arg]
+        raise discord.ConnectionClosed(_Socket(), shard_id=None, code=code)  # type: ignore[arg-type]

@@ -146,6 +146,10 @@ def discord_failures(settings: Settings, guild_id: int | None = None) -> Iterato
         ) from None
     except discord.PrivilegedIntentsRequired:  # pragma: no cover - we ask for none
         raise OperatorError("Discord asks for privileged intents, which briefbot does not use.") from None
+    except discord.ConnectionClosed as exc:
+        raise OperatorError(_closed(exc.code)) from None
+    except discord.GatewayNotFound:
+        raise OperatorError("Discord did not say where its gateway is (an outage?): try again later") from None
     except discord.Forbidden as exc:
         guild = guild_id or settings.dev_guild_id
         if guild and f"/guilds/{guild}/" in str(exc.response.url):
@@ -163,6 +167,20 @@ def discord_failures(settings: Settings, guild_id: int | None = None) -> Iterato
         raise OperatorError(
             f"Discord's API at {where} did not answer properly ({type(exc).__name__}: {exc}): check {check}"
         ) from None
+
+
+# Gateway close codes that discord.py does not retry, and what the operator can do about each.
+_CLOSE_CODES = {
+    4004: "Discord refused DISCORD_TOKEN on the gateway (4004): it was reset; copy the new one from the portal",
+    4010: "Discord refused SHARD_IDS (4010 invalid shard): each must be below SHARD_COUNT",
+    4011: "Discord requires this bot to be sharded (4011): set SHARD_COUNT (README: Running several processes)",
+    4012: "Discord refused the gateway version (4012): upgrade briefbot",
+    4013: "Discord refused the intents (4013): upgrade briefbot",
+}
+
+
+def _closed(code: int) -> str:
+    return _CLOSE_CODES.get(code, f"Discord closed the gateway connection ({code}) and it cannot be resumed")
 
 
 def _reason(exc: BaseException) -> str:

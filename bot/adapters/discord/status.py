@@ -96,7 +96,9 @@ def briefing_loaded(bot: Any) -> Check:
 async def digest_figures(bot: Any) -> DigestFigures | None:
     """This process's digest figures, or None before the digest service runs.
 
-    Counted from the deliveries table: what the service records there, by status.
+    Counted from the deliveries table (what the service records there, by status), for lack of
+    counters in the service itself. A digest service that keeps its own (sent, failed, pending,
+    rate_limit_waits: bot.metrics.DigestFigures) is hooked up by returning them here instead.
     """
     digests = getattr(bot, "digests", None)
     if digests is None:
