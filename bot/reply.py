@@ -47,6 +47,10 @@ class Reply(Frozen):
     # Shown only to the person who asked (errors, refusals).
     ephemeral: bool = False
     footer: str | None = None
+    # The question as searched when typos were corrected: "Showing results for …".
+    corrected: str | None = None
+    # With a refusal: the nearest facts the briefing holds, offered as related, not as the answer.
+    related: tuple[Item, ...] = ()
 
 
 class Choice(Frozen):

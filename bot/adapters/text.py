@@ -30,6 +30,9 @@ def render_text(reply: Reply, *, citations: bool = True) -> str:
                     initial_indent="   source: ",
                     subsequent_indent="           ",
                 )
+    for item in reply.related:
+        lines += ["", f"- {item.title}  (related, not an answer)"]
+        lines += textwrap.wrap(item.text, WIDTH, initial_indent="   ", subsequent_indent="   ")
     if reply.suggestions:
         lines += ["", "Try: " + " · ".join(reply.suggestions)]
     if reply.footer:
@@ -38,7 +41,9 @@ def render_text(reply: Reply, *, citations: bool = True) -> str:
 
 
 def answer_json(query: str, reply: Reply) -> dict[str, Any]:
-    """The `ask --json` contract: exactly these keys, best result first."""
+    """The `ask --json` contract: exactly these keys, best result first. A refusal has
+    "answered": false, and "results" then holds the related snippets offered, if any (not answers)."""
+    items = reply.items if reply.kind is ReplyKind.answer else reply.related
     return {
         "query": query,
         "answered": reply.kind is ReplyKind.answer,
@@ -49,9 +54,8 @@ def answer_json(query: str, reply: Reply) -> dict[str, Any]:
                 "sources": [{"article": c.article, "quote": c.quote} for c in item.citations],
                 "score": item.score if item.score is not None else 0.0,
             }
-            for item in reply.items
-        ]
-        if reply.kind is ReplyKind.answer
-        else [],
+            for item in items
+        ],
         "suggestions": list(reply.suggestions),
+        "showing_results_for": reply.corrected,
     }

@@ -1,230 +1,338 @@
-"""Ranking snippets for a question, and saying honestly when the briefing does not cover it."""
+"""Answering a question from the briefing, or saying honestly that the briefing does not cover it.
+
+The pipeline: understand the question (query.py); pick candidates with a cheap score (BM25F and
+entity matches); describe each by named features (features.py) and order them by the fitted
+weights (model.py); then one calibrated decision, over features of the question and its best
+candidate, answers or refuses. Three kinds of question are served by rule, each for what a reader
+expects of it: a bare name gets that entity's card, "<name> quotes" their own words, a bare topic
+name its topic card.
+"""
 
 from __future__ import annotations
 
-import itertools
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.answer.index import Index
-from bot.answer.query import Query, Word, understand
-from bot.answer.tokens import STOPWORDS, fold, stem, words
-from bot.briefing.models import Briefing, Certainty, Snippet
-
-# A question is answered only when the briefing knows most of what it asks about (by idf mass):
-# "who is the president of France" knows "president" but not "France", and is refused.
-MIN_COVERAGE = 0.6
-# Below this the best snippet shares too little with the question to be an answer.
-MIN_SCORE = 2.0
-# Extra score for snippets tagged with an entity the question names, per unit of the entity's idf.
-ENTITY_BOOST = 0.6
-TITLE_ENTITY_BOOST = 0.6
-SPEAKER_BOOST = 1.5
-# "How do I make …", "how to install …": advice, which a news briefing never gives.
-_HOW_TO = re.compile(r"\s*how (?:do|can|should|could|would) (?:i|we|you|one)\b|\s*how to\b")
-# "Who is/was …" asks for the person holding a role: the answer must name that role.
-_IDENTITY = re.compile(r"\s*who(?:'s| is| was| are| were)\b")
-# Snippets re-ranked by phrase matches, and the bonus per adjacent pair of question words found
-# adjacent in a snippet's title or text ("foreign minister" beats "deputy ... minister").
-RERANK = 10
-PHRASE_BONUS = 2.0
-PAIR_CACHE = 20_000
-_NUMBER = re.compile(
-    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million"
-    r"|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+from bot.answer.features import (
+    RANK_FEATURES,
+    Candidate,
+    FloatArray,
+    Profiles,
+    rank_features,
+    refusal_features,
 )
-
-
-# ... and the best snippet itself must speak of most of it: "when is the *next* Kim-Putin summit"
-# shares "Kim", "Putin" and "summit" with many snippets, but none speaks of a next one.
-MIN_SUPPORT = 0.45
+from bot.answer.index import Index
+from bot.answer.lexicon import Lexicon, Settings, load_lexicon, load_settings
+from bot.answer.model import Model, Scorer, load_model
+from bot.answer.query import Query, Understanding, unknown_kind
+from bot.answer.tokens import fold
+from bot.briefing.models import Briefing, Citation, Entity, Snippet, Topic
 
 
 @dataclass(frozen=True)
 class Hit:
-    snippet: Snippet
+    """One result: a snippet, or an entity's or topic's card."""
+
+    id: str
+    kind: str  # "snippet", "entity" or "topic"
+    title: str
+    text: str
     score: float
-    position: int
+    candidate: Candidate
+
+    @property
+    def snippet(self) -> Snippet | None:
+        return self.candidate.snippet
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        if self.candidate.snippet is not None:
+            return self.candidate.snippet.sources
+        return self.candidate.citations
 
 
 @dataclass(frozen=True)
 class Answer:
     query: str
     answered: bool
+    # The answer, best first; empty when the question is refused.
     hits: tuple[Hit, ...]
     suggestions: tuple[str, ...]
     # Why the question was not answered, in a sentence for the reader.
     reason: str | None = None
+    # The question as searched when typos were corrected ("showing results for …").
+    corrected: str | None = None
+    # With a refusal: the nearest facts the briefing does hold, offered as related, not as the answer.
+    related: tuple[Hit, ...] = ()
+    # P(answerable) from the calibrated decision, where it was taken.
+    confidence: float | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything about a question that does not depend on the fitted weights."""
+
+    text: str
+    query: Query | None
+    # "empty", "no_content", "name", "quote", "topic" or "ranked"
+    mode: str
+    candidates: list[Candidate] = field(default_factory=list)
+    features: FloatArray = field(default_factory=lambda: np.zeros((0, len(RANK_FEATURES))))
+    bm25: list[float] = field(default_factory=list)
+    # Candidates shown first whatever their score (the card of a bare name or topic).
+    pinned: int = 0
 
 
 class Engine:
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(
+        self,
+        briefing: Briefing,
+        lexicon: Lexicon | None = None,
+        settings: Settings | None = None,
+        model: Model | None = None,
+    ) -> None:
         self.briefing = briefing
-        self.index = Index(briefing)
-        self._biases: dict[str, np.ndarray] = {}
-        self._pair_cache: dict[int, frozenset[tuple[str, str]]] = {}
+        self.lexicon = lexicon or load_lexicon()
+        self.settings = settings or load_settings()
+        self.index = Index(briefing, self.lexicon, self.settings)
+        self.understand = Understanding(self.index)
+        self.profiles = Profiles(self.index)
+        self._model = model
+        self._scorer: Scorer | None = None
         self._topic_choices = {f"/topic {t.title}": fold(" ".join((t.title, *t.keywords))) for t in briefing.topics}
         self._people = {f"/who {e.name}": fold(" ".join(e.spellings)) for e in briefing.entities if e.kind == "person"}
+        self._cards: dict[str, Candidate] = {}
 
-    def ask(self, question: str, limit: int = 5) -> Answer:
+    @property
+    def scorer(self) -> Scorer:
+        """The fitted model, read when first needed (the fitting script never needs it)."""
+        if self._scorer is None:
+            self._scorer = Scorer(self._model or load_model())
+        return self._scorer
+
+    def warm(self) -> None:
+        """Load the model and compute what the first questions of each kind would (a reload builds
+        the engine in a worker thread, so the first answers after the swap stay fast)."""
+        for question in ("who met", "where did they meet", "why meet", "how many met", "what did they say"):
+            self.ask(question)
+
+    # -- answering -----------------------------------------------------------------------------------
+
+    def ask(self, question: str, limit: int | None = None) -> Answer:
+        return self.decide(self.analyse(question), self.scorer, limit)
+
+    def analyse(self, question: str) -> Analysis:
         text = question.strip()
         if not text:
-            return Answer(question, False, (), self.suggest(""), "Ask a question about the summit.")
-        if _HOW_TO.match(text.lower()):
-            advice = "Not covered by this briefing: it reports on the summit and gives no how-to advice."
-            return Answer(question, False, (), self.suggest(text), advice)
-        query = understand(self.index, text)
+            return Analysis(question, None, "empty")
+        query = self.understand(text)
+        if "command" in query.intents:
+            return Analysis(question, query, "command")
         if not query.content:
-            return Answer(
-                question, False, (), self.suggest(text), "Ask about a person, a place or a topic of the summit."
-            )
-        hits = self._rank(query, limit)
-        reason = self._refusal(query, hits)
-        if reason:
-            return Answer(question, False, (), self.suggest(text), reason)
-        return Answer(question, True, hits, self._related(hits))
-
-    def scores(self, query: Query) -> np.ndarray:
+            return Analysis(question, query, "no_content")
         index = self.index
-        scores = np.zeros(index.n, dtype=np.float32)
+        if query.name_only is not None:
+            entity = index.entities[query.name_only]
+            quoted = index.quoted_docs.get(entity.id)
+            if "quote" in query.intents and quoted is not None:
+                return self._analysis(question, query, "quote", [int(d) for d in quoted], [])
+            tagged = index.entity_docs.get(entity.id, np.zeros(0, dtype=np.int32))
+            docs = self._best(self._bm25(query), tagged)
+            return self._analysis(question, query, "name", docs, [self.entity_card(entity)], pinned=1)
+        if query.topic_only is not None:
+            topic = index.topics[query.topic_only]
+            docs = self._best(self._bm25(query), index.topic_docs.get(topic.id, np.zeros(0, dtype=np.int32)))
+            return self._analysis(question, query, "topic", docs, [self.topic_card(topic)], pinned=1)
+        bm25 = self._bm25(query)
+        pool = bm25 + self._boosts(query)
+        count = min(self.settings.candidates, index.n)
+        docs = []
+        if count:
+            top = np.argpartition(-pool, count - 1)[:count]
+            docs = [int(i) for i in top[np.argsort(-pool[top], kind="stable")] if pool[i] > 0]
+        cards = [self.entity_card(index.entities[e]) for e in query.roles]
+        return self._analysis(question, query, "ranked", docs, cards, bm25)
+
+    def decide(self, analysis: Analysis, scorer: Scorer, limit: int | None = None) -> Answer:
+        limit = limit or self.settings.results
+        query, text = analysis.query, analysis.text
+        if query is None:
+            return Answer(text, False, (), self.suggest(""), "Ask a question about the summit.")
+        corrected = query.corrected_text
+        if analysis.mode == "command":
+            reason = "That is a command, not a question about the summit: commands are listed by /help."
+            return Answer(text, False, (), ("/help", "/brief"), reason, corrected)
+        if analysis.mode == "no_content":
+            reason = "Ask about a person, a place or a topic of the summit."
+            return Answer(text, False, (), self.suggest(text), reason, corrected)
+        scores = scorer.rank(analysis.features) if len(analysis.candidates) else np.zeros(0)
+        pinned = list(range(analysis.pinned))
+        rest = sorted(range(analysis.pinned, len(analysis.candidates)), key=lambda i: -scores[i])
+        order = pinned + rest
+        # A pinned card is shown first: its score is at least the best of the others.
+        floor = float(scores[rest[0]]) if rest else 0.0
+        shown = [max(float(scores[i]), floor) if i in pinned else float(scores[i]) for i in order[:limit]]
+        hits = tuple(self._hit(analysis.candidates[i], s) for i, s in zip(order[:limit], shown, strict=True))
+        if analysis.mode != "ranked":
+            return Answer(text, bool(hits), hits, self._related_topics(hits), None, corrected)
+        best = self.profiles(analysis.candidates[order[0]]) if order else None
+        vector = refusal_features(self.index, query, analysis.features, scores, analysis.bm25, order, best)
+        confidence = scorer.answerable(vector)
+        if hits and confidence >= scorer.threshold:
+            return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)
+        related: tuple[Hit, ...] = ()
+        # Near the subject (it names one of the briefing's people, places or bodies): the nearest
+        # facts are worth offering. Off the subject ("the capital of Australia"): a plain refusal.
+        if query.entities:
+            related = tuple(h for h in hits if h.kind == "snippet")[: self.settings.related]
+        reason = self._reason(query, analysis, order)
+        return Answer(text, False, (), self.suggest(text), reason, corrected, related, confidence)
+
+    # -- candidates ----------------------------------------------------------------------------------
+
+    def _bm25(self, query: Query) -> FloatArray:
+        scores = np.zeros(self.index.n, dtype=np.float64)
         for term, weight in query.terms:
-            posting = index.postings.get(term)
+            posting = self.index.postings.get(term)
             if posting is not None:
                 ids, values = posting
                 scores[ids] += weight * values
-        for mention in query.entities:
-            idf = index.entity_idf(mention.entity_id)
-            docs = index.entity_docs.get(mention.entity_id)
-            if docs is not None:
-                scores[docs] += ENTITY_BOOST * idf
-            titled = index.entity_title_docs.get(mention.entity_id)
-            if titled is not None:
-                scores[titled] += TITLE_ENTITY_BOOST * idf
-            if "quote" in query.intents and mention.entity_id in index.speaker_docs:
-                scores[index.speaker_docs[mention.entity_id]] *= SPEAKER_BOOST
         return scores
 
-    def _rank(self, query: Query, limit: int) -> tuple[Hit, ...]:
-        scores = self.scores(query)
-        if "why" in query.intents:
-            scores *= self._bias("why")
-        if "count" in query.intents:
-            scores *= self._bias("count")
-        for intent in ("where", "who"):
-            if intent in query.intents:
-                scores *= self._bias(intent)
-        count = min(max(limit, RERANK), self.index.n)
-        if count == 0:
-            return ()
-        top = np.argpartition(-scores, count - 1)[:count]
-        pairs = query.pairs
-        ranked = sorted(
-            ((float(scores[i]) + self._phrase_bonus(int(i), pairs), int(i)) for i in top if scores[i] > 0),
-            key=lambda pair: -pair[0],
-        )
-        return tuple(Hit(self.index.snippets[i], score, i) for score, i in ranked[:limit])
+    def _boosts(self, query: Query) -> FloatArray:
+        index, pool = self.index, self.settings.pool
+        boosts = np.zeros(index.n, dtype=np.float64)
+        strengths = {m.entity_id: 1.0 for m in query.entities} | dict(query.roles)
+        for entity_id, strength in strengths.items():
+            idf = index.entity_idf(entity_id) * strength
+            docs = index.entity_docs.get(entity_id)
+            if docs is not None:
+                boosts[docs] += pool["entity"] * idf
+            titled = index.entity_title_docs.get(entity_id)
+            if titled is not None:
+                boosts[titled] += pool["entity_title"] * idf
+        return boosts
 
-    def _phrase_bonus(self, doc: int, pairs: set[tuple[str, str]]) -> float:
-        if not pairs:
-            return 0.0
-        return PHRASE_BONUS * len(pairs & self._pairs(doc))
+    def _best(self, scores: FloatArray, docs: np.ndarray) -> list[int]:
+        """The best-scoring of `docs`, at most a pool's worth, in the order of their score."""
+        if not len(docs):
+            return []
+        order = np.argsort(-scores[docs], kind="stable")[: self.settings.candidates]
+        return [int(docs[i]) for i in order]
 
-    def _pairs(self, doc: int) -> frozenset[tuple[str, str]]:
-        """Adjacent meaningful words of a snippet's title and text; kept for the snippets asked about
-        (all of them for the shipped briefing, the busiest ones for a very large one)."""
-        pairs = self._pair_cache.get(doc)
-        if pairs is None:
-            snippet = self.index.snippets[doc]
-            stems = [stem(w) for w in words(f"{snippet.title} . {snippet.text}") if w not in STOPWORDS]
-            pairs = frozenset(itertools.pairwise(stems))
-            if len(self._pair_cache) >= PAIR_CACHE:
-                self._pair_cache.pop(next(iter(self._pair_cache)))
-            self._pair_cache[doc] = pairs
-        return pairs
+    def _analysis(
+        self,
+        question: str,
+        query: Query,
+        mode: str,
+        docs: list[int],
+        cards: list[Candidate],
+        bm25: FloatArray | None = None,
+        pinned: int = 0,
+    ) -> Analysis:
+        snippets = self.index.snippets
+        bm25 = self._bm25(query) if bm25 is None else bm25
+        candidates = cards + [
+            Candidate(s.id, "snippet", s.title, s.text, d, snippet=s) for d in docs for s in (snippets[d],)
+        ]
+        scores = [0.0] * len(cards) + [float(bm25[d]) for d in docs]
+        profiles = [self.profiles(c) for c in candidates]
+        features = rank_features(self.index, query, candidates, profiles, scores)
+        return Analysis(question, query, mode, candidates, features, scores, pinned)
 
-    def speaks_of(self, word: Word, hit: Hit) -> bool:
-        return bool(word.entity_id and self.index.tagged(hit.position, word.entity_id)) or any(
-            self.index.contains(hit.position, term) for term in word.stems
-        )
+    def entity_card(self, entity: Entity) -> Candidate:
+        key = f"entity:{entity.id}"
+        card = self._cards.get(key)
+        if card is None:
+            also = f" Also written: {', '.join(entity.aliases)}." if entity.aliases else ""
+            text = f"{entity.name}: {entity.role}{also}"
+            card = Candidate(key, "entity", entity.name, text, entity=entity, citations=self._naming(entity))
+            self._cards[key] = card
+        return card
 
-    def support(self, query: Query, hit: Hit) -> float:
-        """The share of the question's information (idf mass) that this snippet speaks of."""
-        total = sum(w.weight for w in query.content)
-        if not total:
-            return 0.0
-        return sum(w.weight for w in query.content if self.speaks_of(w, hit)) / total
+    def topic_card(self, topic: Topic) -> Candidate:
+        key = f"topic:{topic.id}"
+        card = self._cards.get(key)
+        if card is None:
+            members = self.index.topic_docs.get(topic.id, np.zeros(0, dtype=np.int32))[:2]
+            citations = tuple(self.index.snippets[int(i)].sources[0] for i in members)
+            text = f"{topic.title}: {topic.summary}"
+            card = Candidate(key, "topic", topic.title, text, topic=topic, citations=citations)
+            self._cards[key] = card
+        return card
 
-    def warm(self) -> None:
-        """Compute now what the first question of each intent would compute (a reload builds the
-        engine in a worker thread, so the first answers after it stay fast)."""
-        for intent in ("why", "count", "where", "who"):
-            self._bias(intent)
+    def _naming(self, entity: Entity) -> tuple[Citation, ...]:
+        """Article sentences that name the entity: where a reader can see it in the sources."""
+        names = [fold(s) for s in entity.spellings]
+        docs = self.index.entity_title_docs.get(entity.id)
+        tagged = self.index.entity_docs.get(entity.id)
+        order = [*(docs if docs is not None else ()), *(tagged if tagged is not None else ())]
+        found: dict[tuple[str, str], Citation] = {}
+        for doc in order:
+            for citation in self.index.snippets[int(doc)].sources:
+                quote = fold(citation.quote)
+                if any(name in quote for name in names):
+                    found.setdefault((citation.article, citation.quote), citation)
+            if len(found) >= 2:
+                break
+        return tuple(found.values())[:2]
 
-    def _bias(self, intent: str) -> np.ndarray:
-        """Per-snippet score factors for an intent, computed once: why → analysis, how many → a
-        figure in the text, where / who → a place / person that few snippets name (not Russia, not Kim)."""
-        if intent not in self._biases:
-            snippets = self.index.snippets
-            if intent == "why":
-                reasons = {Certainty.analysis, Certainty.speculation}
-                factors = [1.15 if s.certainty in reasons else 1.0 for s in snippets]
-            elif intent == "count":
-                factors = [1.3 if _NUMBER.search(s.text.lower()) else 1.0 for s in snippets]
-            else:
-                kind = "place" if intent == "where" else "person"
-                specific = {
-                    e.id
-                    for e in self.briefing.entities
-                    if e.kind == kind and len(self.index.entity_docs.get(e.id, ())) < 0.2 * max(1, self.index.n)
-                }
-                factors = [1.15 if specific & set(s.entities) else 1.0 for s in snippets]
-            self._biases[intent] = np.array(factors, dtype=np.float32)
-        return self._biases[intent]
+    def _hit(self, candidate: Candidate, score: float) -> Hit:
+        return Hit(candidate.id, candidate.kind, candidate.title, candidate.text, score, candidate)
 
-    def _refusal(self, query: Query, hits: tuple[Hit, ...]) -> str | None:
-        numbers = [w for w in query.unknown if w.isdigit()]
+    # -- refusals and suggestions ----------------------------------------------------------------------
+
+    def _reason(self, query: Query, analysis: Analysis, order: list[int]) -> str:
+        bounds = self.settings.unknown_words
+        if "howto" in query.intents:
+            return "Not covered by this briefing: it reports on the summit and gives no how-to advice."
+        numbers = [w.text for w in query.unknown if unknown_kind(w, bounds.rare, bounds.common) == "number"]
         if numbers:
-            # A year or figure the articles never mention is a question about something else.
             return f"Not covered by this briefing: the articles never mention {_quoted(numbers)}."
-        weak = not hits or hits[0].score < MIN_SCORE or self.support(query, hits[0]) < MIN_SUPPORT
-        if weak or query.coverage < MIN_COVERAGE:
-            unknown = query.unknown
-            if unknown:
-                return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
+        unknown = [w.text for w in query.unknown if not w.framing]
+        if unknown:
+            return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
+        if not order:
             return "Not covered by this briefing."
-        if "count" in query.intents and not _NUMBER.search(hits[0].snippet.text.lower()):
+        count_fit = RANK_FEATURES.index("count_fit")
+        if "count" in query.intents and analysis.features[order[0], count_fit] == 0:
             return "Not covered by this briefing: the articles give no figure for that."
-        subject = [w for w in query.content if w.names_the_subject]
-        if _IDENTITY.match(query.text.lower()) and len(subject) <= 2:
-            # "Who is South Korea's president": the answer must speak of the role asked about.
-            missing = [w.text for w in subject if not self.speaks_of(w, hits[0])]
-            if missing:
-                return f"Not covered by this briefing: it names no one as {_quoted(missing)}."
-        return None
+        best = self.profiles(analysis.candidates[order[0]])
+        subject = [w for w in query.content if not w.framing]
+        missing = [w.text for w in subject if not (w.entity_id in best.entities or set(w.stems) & best.stems)]
+        present = [w.text for w in subject if w.text not in missing]
+        if missing and present:
+            return (
+                f"Not covered by this briefing: it says nothing about {_quoted(missing)} "
+                f"in connection with {_quoted(present, 'and')}."
+            )
+        return "Not covered by this briefing: the articles do not answer that."
 
-    def suggest(self, text: str, limit: int = 3) -> tuple[str, ...]:
+    def suggest(self, text: str) -> tuple[str, ...]:
         """The nearest topics and people, or a starting point when nothing is near."""
         folded = fold(text)
         picks: list[tuple[float, str]] = []
         for choices in (self._topic_choices, self._people):
             for label, score, _ in process.extract(folded, choices, scorer=fuzz.token_set_ratio, limit=2):
-                if score >= 60:
+                if score >= self.settings.suggestion_score:
                     picks.append((score, label))
-        chosen = [label for _, label in sorted(picks, reverse=True)[:limit]]
+        chosen = [label for _, label in sorted(picks, reverse=True)[: self.settings.suggestions]]
         return tuple(chosen) if chosen else ("/brief", "/sources", "/help")
 
-    def _related(self, hits: tuple[Hit, ...]) -> tuple[str, ...]:
+    def _related_topics(self, hits: tuple[Hit, ...]) -> tuple[str, ...]:
         titles: list[str] = []
         for hit in hits:
-            topic = self.index.topics.get(hit.snippet.topic)
+            topic_id = hit.candidate.snippet.topic if hit.candidate.snippet else None
+            topic = self.index.topics.get(topic_id) if topic_id else hit.candidate.topic
             if topic and f"/topic {topic.title}" not in titles:
                 titles.append(f"/topic {topic.title}")
-        return tuple(titles[:3])
+        if not titles and hits and hits[0].candidate.entity is not None:
+            titles.append(f"/who {hits[0].candidate.entity.name}")
+        return tuple(titles[: self.settings.suggestions])
 
 
-def _quoted(items: list[str]) -> str:
+def _quoted(items: list[str], joiner: str = "or") -> str:
     quoted = [f"“{item}”" for item in items]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" {joiner} " + quoted[-1]

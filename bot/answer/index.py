@@ -2,26 +2,28 @@
 
 Scores are BM25F: each snippet's fields (title, text, search terms, entity names, topic, cited
 quotes) add their term counts with a field weight before BM25's saturation, so a word in a title
-counts more than the same word in a quote. Postings are one CSR structure of numpy arrays, so a
-query costs a few vector additions even with 100,000 snippets.
+counts more than the same word in a quote. The corpus is tokenised in bulk, each distinct word is
+stemmed once, and the postings are built with numpy as one CSR structure, so a query costs a few
+vector additions even with 100,000 snippets.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import math
-from array import array
+import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from bot.answer.tokens import STOPWORDS, stem, words
+from bot.answer.lexicon import Lexicon, Settings
+from bot.answer.tokens import count_words, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
-
-FIELD_WEIGHTS = {"title": 3.0, "text": 2.0, "terms": 2.0, "entities": 1.0, "topic": 0.7, "quotes": 1.0}
-K1 = 1.2
-B = 0.75
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
@@ -35,28 +37,59 @@ class Spelling:
     words: tuple[str, ...]
 
 
-def initial(word: str) -> str:
-    """A word's first letter, with the letters transliterations swap folded ("Kosmodrom", "Cosmodrome")."""
-    return "c" if word[0] == "k" else word[0]
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building makes millions of small objects and no reference cycles: the cyclic garbage
+    collector would only walk the whole heap again and again (a third of the build at 100,000)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Index:
-    def __init__(self, briefing: Briefing) -> None:
+    def __init__(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
+        with _collector_paused():
+            self._build(briefing, lexicon, settings)
+
+    def _build(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
         self.briefing = briefing
+        self.lexicon = lexicon
+        self.settings = settings
         self.snippets: tuple[Snippet, ...] = briefing.snippets
         self.n = len(self.snippets)
         self.entities = {e.id: e for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
+        self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
-        self._entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
-        self._topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
-        # Surface words seen anywhere in the index, for typo correction, with their stems.
+        self.entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
+        self.topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}
+        # Surface word → stem, for every word of the corpus and of the entities' names and roles.
         self.word_stem: dict[str, str] = {}
-        self.postings = self._postings()
+        held = self._held()
+        self.postings = self._postings(held)
         self.max_idf = self.idf_of(0)
+
+        role_words = {e.id: words(f"{e.name} {e.role}") for e in briefing.entities}
+        self._learn_words(w for ws in role_words.values() for w in ws)
+        # Each entity's role as stems: "the foreign minister" reaches Choe Sun Hui through it.
+        self.role_stems = {
+            e: frozenset(self.word_stem[w] for w in ws if w not in lexicon.filler) for e, ws in role_words.items()
+        }
+        self.roles_with: dict[str, set[str]] = defaultdict(set)
+        for entity_id, stems in self.role_stems.items():
+            for x in stems:
+                self.roles_with[x].add(entity_id)
+
+        # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
+        self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)
+        self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(self.word_stem):
-            if word not in STOPWORDS and not word.isdigit():
+        for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
+            if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:
                 self.vocabulary_by_initial[initial(word)].append(word)
 
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -65,32 +98,37 @@ class Index:
             for phrase in phrases:
                 self.synonyms[" ".join(phrase)].extend(p for p in phrases if p != phrase)
 
-        # Spellings by word count, then by the initial of their first word: a question word is only
-        # compared with names that start like it.
-        self.spellings: dict[int, dict[str, list[Spelling]]] = defaultdict(lambda: defaultdict(list))
+        # Spellings by their folded words, for exact matching of names in a question.
+        self.spellings: dict[tuple[str, ...], Entity] = {}
+        self.spellings_of: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for entity in briefing.entities:
-            for spelling in {tuple(words(s)) for s in entity.spellings}:
-                if spelling:
-                    self.spellings[len(spelling)][initial(spelling[0])].append(Spelling(entity, spelling))
-        self.entity_docs: dict[str, IntArray] = {}
-        self.entity_title_docs: dict[str, IntArray] = {}
-        self.speaker_docs: dict[str, IntArray] = {}
-        spelled = {e.id: [f" {' '.join(words(s))} " for s in e.spellings] for e in briefing.entities}
-        tagged: dict[str, list[int]] = defaultdict(list)
-        titled: dict[str, list[int]] = defaultdict(list)
-        spoken: dict[str, list[int]] = defaultdict(list)
+            for spelling in entity.spellings:
+                key = tuple(words(spelling))
+                if key:
+                    self.spellings.setdefault(key, entity)
+                    self.spellings_of[entity.id].append(key)
+        self.longest_spelling = max((len(k) for k in self.spellings), default=0)
+        # A name written as one word ("whitehouse", "northkorea") → its words.
+        self.joined_spellings = {"".join(k): " ".join(k) for k in self.spellings if len(k) > 1}
+        self.entities_named_by: dict[str, set[str]] = defaultdict(set)
+        for key, entity in self.spellings.items():
+            for word in key:
+                self.entities_named_by[word].add(entity.id)
+
+        self.entity_docs, self.entity_title_docs, self.speaker_docs = self._entity_postings(held["entities"])
+        by_topic: dict[str, list[int]] = defaultdict(list)
         for i, snippet in enumerate(self.snippets):
-            title = " " + " ".join(words(snippet.title)) + " "
-            for entity_id in {*snippet.entities, *([snippet.speaker] if snippet.speaker else [])}:
-                tagged[entity_id].append(i)
-                if any(name in title for name in spelled.get(entity_id, ())):
-                    titled[entity_id].append(i)
-            if snippet.speaker:
-                spoken[snippet.speaker].append(i)
-        self.entity_docs = {k: np.array(v, dtype=np.int32) for k, v in tagged.items()}
-        self.entity_title_docs = {k: np.array(v, dtype=np.int32) for k, v in titled.items()}
-        self.speaker_docs = {k: np.array(v, dtype=np.int32) for k, v in spoken.items()}
-        self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
+            by_topic[snippet.topic].append(i)
+        self.topic_docs = {t: np.array(docs, dtype=np.int32) for t, docs in by_topic.items()}
+        self.quoted = self._quoted_speakers()
+        quoted_docs: dict[str, list[int]] = defaultdict(list)
+        for doc, speakers in sorted(self.quoted.items()):
+            for speaker in speakers:
+                quoted_docs[speaker].append(doc)
+        # Snippets holding each entity's own words, as said or as quoted.
+        self.quoted_docs = {k: np.array(v, dtype=np.int32) for k, v in quoted_docs.items()}
+
+    # -- lookups ----------------------------------------------------------------------------------
 
     def contains(self, doc: int, term: str) -> bool:
         """Whether snippet number `doc` has `term` in any field (postings are sorted by doc)."""
@@ -118,52 +156,293 @@ class Index:
         docs = self.entity_docs.get(entity_id)
         return self.idf_of(0 if docs is None else len(docs))
 
-    def _fields(self, snippet: Snippet) -> dict[str, list[str]]:
-        tagged = [e for e in (*snippet.entities, snippet.speaker or "") if e in self._entity_words]
-        return {
-            "title": words(snippet.title),
-            "text": words(snippet.text),
-            "terms": [w for term in snippet.terms for w in words(term)],
-            # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
-            "entities": [w for e in tagged for w in self._entity_words[e]],
-            "topic": self._topic_words.get(snippet.topic, []),
-            "quotes": [w for c in snippet.sources for w in words(c.quote)],
-        }
+    def knows(self, word: str) -> bool:
+        term = self.word_stem.get(word)
+        return term is not None and term in self.postings
 
-    def _postings(self) -> Postings:
-        # One (snippet, term, weighted count) row per distinct term of a snippet, in snippet order.
+    def find_entities(self, text: str, tokens: list[str]) -> list[tuple[str, int, int]]:
+        """Entities spelled in `tokens` (the folded words of `text`), longest spellings first, as
+        (entity id, start, end) in the order they appear. A spelling that is also a filler word
+        ("us") counts only when written as the name ("US") or after "the"."""
+        found: list[tuple[str, int, int]] = []
+        taken: set[int] = set()
+        for length in range(min(self.longest_spelling, len(tokens)), 0, -1):
+            for start in range(len(tokens) - length + 1):
+                span = set(range(start, start + length))
+                if taken & span:
+                    continue
+                entity = self.spellings.get(tuple(tokens[start : start + length]))
+                if entity is None:
+                    continue
+                word = tokens[start]
+                if length == 1 and word in self.lexicon.filler:
+                    after_the = start > 0 and tokens[start - 1] == "the"
+                    if not after_the and not _written_as_name(text, entity.spellings, word):
+                        continue
+                found.append((entity.id, start, start + length))
+                taken |= span
+        return sorted(found, key=lambda m: m[1])
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _learn_words(self, surface: object) -> None:
+        new = [w for w in dict.fromkeys(surface) if w not in self.word_stem]  # type: ignore[call-overload]
+        self.word_stem.update(zip(new, stem_many(new), strict=True))
+
+    def _held(self) -> dict[str, Held]:
+        """Which shared pieces each snippet holds: its entities (tagged or speaking, each once), its
+        topic, its cited sentences; as (snippet, piece) pairs in snippet order."""
+        entities = {e.id: i for i, e in enumerate(self.briefing.entities)}
+        topics = {t.id: i for i, t in enumerate(self.briefing.topics)}
+        # Cited sentences are the articles' own, so however many snippets there are, there are at
+        # most as many distinct ones as the articles have sentences.
+        quotes: dict[str, int] = {}
+        snippets = self.snippets
+        tagged = [(*s.entities, s.speaker) if s.speaker else s.entities for s in snippets]
+        cited = [[quotes.setdefault(c.quote, len(quotes)) for c in s.sources] for s in snippets]
+        held = {
+            "entities": _pairs([[entities.get(e, -1) for e in t] for t in tagged], unique=True),
+            "topic": _pairs([[topics.get(s.topic, len(topics))] for s in snippets]),
+            "quotes": _pairs(cited),
+        }
+        self._quote_texts = list(quotes)
+        return held
+
+    def _field_sources(self, held: dict[str, Held]) -> dict[str, list[str] | tuple[list[str], Held]]:
+        """Each field: its text per snippet, or, for fields made of shared pieces (entity names, the
+        topic, cited article sentences), the pieces once and which pieces each snippet holds."""
+        snippets = self.snippets
+        texts = {
+            "title": [s.title for s in snippets],
+            "text": [s.text for s in snippets],
+            "terms": [" . ".join(s.terms) for s in snippets],
+        }
+        pieces = {
+            # Names only: roles repeated on every snippet tagged "Kim" would make their words common.
+            "entities": [" ".join(e.spellings) for e in self.briefing.entities],
+            "topic": [" ".join((t.title, *t.keywords)) for t in self.briefing.topics] + [""],
+            "quotes": self._quote_texts,
+        }
+        fields = self.settings.bm25.fields
+        return {field: texts[field] if field in texts else (pieces[field], held[field]) for field in fields}
+
+    def _postings(self, held: dict[str, Held]) -> Postings:
+        bm25 = self.settings.bm25
+        # Every word of the corpus as a number, field by field, a chunk of snippets at a time (a
+        # word's text lives only while its chunk is read); each distinct word is stemmed once.
+        # A new word gets the next number as it is first looked up (all in C: no Python loop per word).
+        vocabulary: defaultdict[bytes, int] = defaultdict(itertools.count().__next__)
+
+        def read(texts: list[str]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+            ids, counts = [], []
+            for at in range(0, len(texts), _CHUNK):
+                tokens, per_text = count_words(texts[at : at + _CHUNK])
+                ids.append(np.fromiter(map(vocabulary.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+                counts.append(per_text)
+            if not ids:
+                return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+            return np.concatenate(ids), np.concatenate(counts)
+
+        ids: list[npt.NDArray[np.int32]] = []
+        counts: list[npt.NDArray[np.int64]] = []
+        filler_words = {w.encode() for w in self.lexicon.filler}
+        for field, source in self._field_sources(held).items():
+            if isinstance(source, list):
+                field_ids, per_doc = read(source)
+                if field == "title":
+                    self._titles = (field_ids, per_doc, vocabulary)
+            else:
+                # A shared piece loses its filler words once, before it is repeated for each snippet.
+                piece_ids, piece_lengths = read(source[0])
+                words_now = list(vocabulary)
+                meaningful = np.fromiter((words_now[i] not in filler_words for i in piece_ids), bool, len(piece_ids))
+                piece_of = np.repeat(np.arange(len(piece_lengths)), piece_lengths)
+                kept = np.bincount(piece_of[meaningful], minlength=len(piece_lengths)).astype(np.int64)
+                field_ids, per_doc = _gather(piece_ids[meaningful], kept, source[1])
+            ids.append(field_ids)
+            counts.append(per_doc)
+        distinct = [w.decode() for w in vocabulary]
+        self._learn_words(distinct)
         term_ids: dict[str, int] = {}
-        docs, terms, counts, lengths = array("i"), array("i"), array("f"), array("f")
-        for doc, snippet in enumerate(self.snippets):
-            tf: dict[int, float] = defaultdict(float)
-            length = 0.0
-            for name, tokens in self._fields(snippet).items():
-                weight = FIELD_WEIGHTS[name]
-                for word in tokens:
-                    term = self.word_stem.get(word)
-                    if term is None:
-                        term = self.word_stem[word] = stem(word)
-                    if word not in STOPWORDS:
-                        tf[term_ids.setdefault(term, len(term_ids))] += weight
-                        length += weight
-            docs.extend([doc] * len(tf))
-            terms.extend(tf.keys())
-            counts.extend(tf.values())
-            lengths.append(length)
-        doc_col = np.frombuffer(docs, dtype=np.int32)
-        term_col = np.frombuffer(terms, dtype=np.int32)
-        tf_col = np.frombuffer(counts, dtype=np.float32)
-        length_col = np.frombuffer(lengths, dtype=np.float32)
+        stems = map(self.word_stem.__getitem__, distinct)
+        word_term = np.fromiter((term_ids.setdefault(x, len(term_ids)) for x in stems), np.int32, len(distinct))
+        filler = np.fromiter((w in self.lexicon.filler for w in distinct), dtype=bool, count=len(distinct))
+
+        token_word = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+        lengths = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+        docs = np.tile(np.arange(self.n, dtype=np.int32), len(bm25.fields))
+        weights = np.repeat(np.array(list(bm25.fields.values()), dtype=np.float32), self.n)
+        keep = ~filler[token_word]
+        token_doc = np.repeat(docs, lengths)[keep]
+        token_weight = np.repeat(weights, lengths)[keep]
+        token_term = word_term[token_word[keep]]
+        del token_word, keep
+
+        # Weighted count per (term, snippet), ordered by term then snippet: one sum per run of equal pairs.
+        # Terms numbered by frequency: the frequent ones fit 16 bits, which numpy sorts in one radix pass.
+        frequency = np.bincount(token_term, minlength=len(term_ids))
+        renumber = np.empty(len(term_ids), dtype=np.int32)
+        renumber[np.argsort(-frequency, kind="stable")] = np.arange(len(term_ids), dtype=np.int32)
+        token_term = renumber[token_term]
+        term_ids = {term: int(renumber[i]) for term, i in term_ids.items()}
+        order = _term_doc_order(token_term, token_doc)
+        token_term, token_doc, token_weight = token_term[order], token_doc[order], token_weight[order]
+        del order
+        if len(token_term):
+            change = np.flatnonzero((token_term[1:] != token_term[:-1]) | (token_doc[1:] != token_doc[:-1])) + 1
+            starts = np.concatenate(([0], change))
+        else:
+            starts = np.zeros(0, dtype=np.int64)
+        tf = np.add.reduceat(token_weight, starts) if len(starts) else np.zeros(0, dtype=np.float32)
+        term_col = token_term[starts].astype(np.int64)
+        doc_col = token_doc[starts].astype(np.int32)
+        length = np.bincount(token_doc, weights=token_weight, minlength=self.n).astype(np.float32)
         df = np.bincount(term_col, minlength=len(term_ids)).astype(np.int32)
-        average = float(length_col.mean()) if len(length_col) else 1.0
-        norm = K1 * (1 - B + B * length_col / average)
+        average = float(length.mean()) if self.n else 1.0
+        norm = bm25.k1 * (1 - bm25.b + bm25.b * length / max(average, 1e-9))
         idf = np.log1p((self.n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        weights = (tf_col * (K1 + 1) / (tf_col + norm[doc_col]) * idf[term_col]).astype(np.float32)
-        # Grouped by term; a stable sort keeps each term's snippets in ascending order.
-        order = np.argsort(term_col, kind="stable")
+        values = (tf * (bm25.k1 + 1) / (tf + norm[doc_col]) * idf[term_col]).astype(np.float32)
         start = np.zeros(len(term_ids) + 1, dtype=np.int64)
         np.cumsum(df, out=start[1:])
-        return Postings(term_ids, start, doc_col[order], weights[order], df)
+        return Postings(term_ids, start, doc_col, values, df)
+
+    def _entity_postings(self, held: Held) -> tuple[dict[str, IntArray], dict[str, IntArray], dict[str, IntArray]]:
+        """Snippets by entity: tagged (or speaking), naming it in their title, speaking."""
+        ids = [e.id for e in self.briefing.entities]
+        docs, pieces = held.docs, held.pieces
+        order = np.argsort(pieces, kind="stable")
+        bounds = np.searchsorted(pieces[order], np.arange(len(ids) + 1))
+        tagged = {ids[k]: docs[order[bounds[k] : bounds[k + 1]]] for k in range(len(ids)) if bounds[k + 1] > bounds[k]}
+        # Titles naming each entity: each spelling's words found in a row in the titles' words.
+        title_ids, per_doc, vocabulary = self._titles
+        del self._titles
+        doc_of = np.repeat(np.arange(self.n, dtype=np.int32), per_doc)
+        titled: dict[str, IntArray] = {}
+        for entity in self.briefing.entities:
+            if entity.id not in tagged:
+                continue
+            found = [_runs(title_ids, doc_of, [vocabulary.get(w.encode(), -1) for w in spelling])
+                     for spelling in self.spellings_of.get(entity.id, ())]
+            both = np.intersect1d(np.unique(np.concatenate(found)) if found else [], tagged[entity.id])
+            if len(both):
+                titled[entity.id] = both.astype(np.int32)
+        spoken: dict[str, list[int]] = defaultdict(list)
+        for i, snippet in enumerate(self.snippets):
+            if snippet.speaker:
+                spoken[snippet.speaker].append(i)
+        return tagged, titled, {k: np.array(v, dtype=np.int32) for k, v in spoken.items()}
+
+    def _quoted_speakers(self) -> dict[int, frozenset[str]]:
+        """Snippets that cite a sentence the briefing's quotes attribute to someone: whose words they hold."""
+        said = [(" ".join(words(q.source.quote)), q.speaker) for q in self.briefing.quotes]
+        by_sentence = defaultdict(set)
+        for sentence, speaker in said:
+            by_sentence[sentence].add(speaker)
+        quoted: dict[int, frozenset[str]] = {}
+        of_citation: dict[str, frozenset[str]] = {}  # a sentence is often cited by several snippets
+        for i, snippet in enumerate(self.snippets):
+            speakers: set[str] = set()
+            for citation in snippet.sources:
+                found = of_citation.get(citation.quote)
+                if found is None:
+                    # A citation holding a quoted sentence, or held in one, holds those words.
+                    cited = " ".join(words(citation.quote))
+                    found = frozenset(by_sentence.get(cited, ())) | {
+                        s for sentence, s in said if cited in sentence or sentence in cited
+                    }
+                    of_citation[citation.quote] = found
+                speakers |= found
+            if snippet.speaker:
+                speakers.add(snippet.speaker)
+            if speakers:
+                quoted[i] = frozenset(speakers)
+        return quoted
+
+
+# Snippets tokenised at a time while building: bounds the memory the words' texts take.
+_CHUNK = 8192
+
+
+def _runs(ids: npt.NDArray[np.int32], doc_of: IntArray, run: list[int]) -> IntArray:
+    """The snippets whose words hold `run` (word ids) in a row."""
+    k = len(run)
+    if not k or min(run) < 0 or len(ids) < k:
+        return np.zeros(0, dtype=np.int32)
+    span = len(ids) - k + 1
+    hit = ids[:span] == run[0]
+    for j in range(1, k):
+        hit &= (ids[j : j + span] == run[j]) & (doc_of[j : j + span] == doc_of[:span])
+    return np.asarray(doc_of[:span][hit], dtype=np.int32)
+
+
+@dataclass(frozen=True)
+class Held:
+    """(snippet, piece) pairs in snippet order, and how many pieces each snippet holds."""
+
+    docs: IntArray
+    pieces: npt.NDArray[np.int64]
+    per_doc: npt.NDArray[np.int64]
+
+
+def _pairs(lists: list[list[int]], unique: bool = False) -> Held:
+    """The pieces each snippet holds as arrays; -1 (an unknown piece) dropped, and with `unique`
+    a piece held twice by one snippet kept once."""
+    per_doc = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    pieces = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=int(per_doc.sum()))
+    docs = np.repeat(np.arange(len(lists), dtype=np.int32), per_doc)
+    keep = pieces >= 0
+    if unique and len(pieces):
+        key = docs.astype(np.int64) * (int(pieces.max()) + 1) + pieces
+        first = np.zeros(len(key), dtype=bool)
+        first[np.unique(key, return_index=True)[1]] = True
+        keep &= first
+    docs, pieces = docs[keep], pieces[keep]
+    return Held(docs, pieces, np.bincount(docs, minlength=len(lists)).astype(np.int64))
+
+
+def _gather(
+    piece_ids: npt.NDArray[np.int32], piece_lengths: npt.NDArray[np.int64], held: Held
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+    """The words of each snippet's pieces, in order, and how many each snippet has."""
+    pieces = held.pieces
+    lengths = piece_lengths[pieces] if len(pieces) else np.zeros(0, dtype=np.int64)
+    starts = np.concatenate(([0], np.cumsum(piece_lengths)))[pieces] if len(pieces) else lengths
+    total = int(lengths.sum())
+    # For each output word: its piece's start plus its position within the piece.
+    offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    words_at = np.repeat(starts, lengths) + offsets
+    words_per_doc = np.bincount(held.docs, weights=lengths, minlength=len(held.per_doc)).astype(np.int64)
+    return piece_ids[words_at], words_per_doc
+
+
+def _term_doc_order(terms: npt.NDArray[np.int32], docs: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """The stable order by term, then snippet. The words come field by field, each field in snippet
+    order: a stable sort by snippet (timsort) merges those few runs quickly. Then by term: terms
+    numbered below 65,536 (the frequent ones) in one radix pass, the rare rest apart."""
+    order = np.argsort(docs, kind="stable")
+    keys = terms[order]
+    small = keys < 65536
+    if small.all():
+        return order[np.argsort(keys.astype(np.uint16), kind="stable")]
+    common, rare = np.flatnonzero(small), np.flatnonzero(~small)
+    by_term = np.concatenate(
+        (
+            common[np.argsort(keys[common].astype(np.uint16), kind="stable")],
+            rare[np.argsort(keys[rare], kind="stable")],
+        )
+    )
+    return order[by_term]
+
+
+def _written_as_name(text: str, spellings: tuple[str, ...], word: str) -> bool:
+    """Whether a spelling that is also an ordinary word ("US") is written as the name, case and all."""
+    names = [s for s in spellings if words(s) == [word]]
+    return any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) for name in names)
+
+
+def initial(word: str) -> str:
+    """A word's first letter, with the letters transliterations swap folded ("Kosmodrom", "Cosmodrome")."""
+    return "c" if word[0] == "k" else word[0]
 
 
 class Postings:

@@ -1,38 +1,25 @@
-"""Understanding a question: its intent, the entities it names, and which of its words the briefing knows."""
+"""Understanding a question: typos corrected, the entities it names (or describes by their role),
+its intents, who wants what from whom, and which of its words the briefing knows."""
 
 from __future__ import annotations
 
 import itertools
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.answer.index import Index, Spelling, initial
-from bot.answer.tokens import QUESTION_WORDS, STOPWORDS, is_framing, stem, words
-
-_QUOTE_WORDS = frozenset({"say", "said", "says", "quote", "quoted", "quotes", "statement", "remarks", "comment"})
-# A question that opens by asking for a measure ("how far is …"), not one asking whether a measure
-# was given ("did Seoul say how far the missile flew").
-_COUNT = re.compile(r"\s*(?:and |so )?how (many|much|long|far|big|large|old|tall|high|heavy|often)\b|.*\bnumber of\b")
-_WHEN = re.compile(r"\bwhen\b|\bwhat (day|date|time|month|year)\b")
+from bot.answer.english import zipf
+from bot.answer.index import Index, initial
+from bot.answer.tokens import fold, stem, words
 
 
-def max_edits(word: str) -> int:
-    """Typo tolerance for names: it grows with the word, none for short ones."""
-    if len(word) <= 3:
-        return 0
-    return 1 if len(word) <= 7 else 2
-
-
-def max_word_edits(word: str) -> int:
-    """Typo tolerance for other words: stricter, since one edit turns many short English words into
-    another word of the briefing ("prime" → "price", "scores" → "stores")."""
-    if len(word) <= 5:
-        return 0
-    return 1 if len(word) <= 8 else 2
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    corrected: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +27,6 @@ class EntityMention:
     entity_id: str
     start: int
     end: int
-    edits: int
 
 
 @dataclass(frozen=True)
@@ -48,218 +34,360 @@ class Word:
     """A content word of the question and how the briefing knows it."""
 
     text: str
-    how: str  # "word", "synonym", "typo", "entity" or "unknown"
+    how: str  # "word", "synonym", "typo", "entity", "framing" or "unknown"
     weight: float  # its rarity (idf): how much it says about what is asked
     # The index terms whose presence in a snippet counts as the snippet speaking of this word.
     stems: tuple[str, ...] = ()
     entity_id: str | None = None
     framing: bool = False
+    # How common the word is in English (Zipf scale), for words the briefing does not know.
+    zipf: float = 0.0
 
     @property
     def known(self) -> bool:
-        return self.how != "unknown"
-
-    @property
-    def names_the_subject(self) -> bool:
-        """Neither an entity nor a framing word: what a who-question's answer must speak of."""
-        return self.entity_id is None and not self.framing
+        return self.how not in ("unknown", "framing-unknown")
 
 
 @dataclass
 class Query:
     text: str
-    words: list[str]
-    intents: set[str] = field(default_factory=set)
+    # The question's words, typos corrected.
+    tokens: list[str]
+    corrections: list[Correction] = field(default_factory=list)
+    intents: frozenset[str] = frozenset()
     entities: list[EntityMention] = field(default_factory=list)
+    # Entities the question describes by their role ("the Kremlin spokesperson"), with how much of
+    # the question their role covers.
+    roles: dict[str, float] = field(default_factory=dict)
     content: list[Word] = field(default_factory=list)
     # (stem, query weight) pairs to score with.
     terms: list[tuple[str, float]] = field(default_factory=list)
+    # "What does A want from B": the entities on each side of a verb with a direction.
+    subject: frozenset[str] = frozenset()
+    object: frozenset[str] = frozenset()
+    # The question is only a name ("peskov", "who is Choe Sun Hui", "what is Khasan"): its entity.
+    name_only: str | None = None
+    # The question is only a topic's name or keyword ("sanctions"): its topic.
+    topic_only: str | None = None
+    # The content word naming what is asked for ("what *year*"), if the question names it.
+    focus: Word | None = None
+
+    @cached_property
+    def total_weight(self) -> float:
+        return sum(w.weight for w in self.content)
 
     @property
     def coverage(self) -> float:
         """The share of the question's information (idf mass) that the briefing knows."""
-        total = sum(w.weight for w in self.content)
+        total = self.total_weight
         return sum(w.weight for w in self.content if w.known) / total if total else 0.0
 
     @property
-    def pairs(self) -> set[tuple[str, str]]:
-        """Adjacent meaningful words of the question, as stems: phrases a good answer may share."""
-        stems = [stem(w) for w in self.words if w not in STOPWORDS and w not in QUESTION_WORDS]
-        return set(itertools.pairwise(stems))
+    def unknown(self) -> list[Word]:
+        return [w for w in self.content if not w.known]
 
     @property
-    def unknown(self) -> list[str]:
-        return [w.text for w in self.content if not w.known]
+    def named(self) -> frozenset[str]:
+        return frozenset(m.entity_id for m in self.entities)
+
+    @property
+    def corrected_text(self) -> str | None:
+        """The question as searched, when a typo was corrected ("showing results for …")."""
+        return " ".join(self.tokens) if self.corrections else None
 
 
-def understand(index: Index, text: str) -> Query:
-    query = Query(text=text, words=words(text))
-    query.intents = _intents(text, query.words)
-    query.entities = _entities(index, text, query.words)
-    covered = {i for m in query.entities for i in range(m.start, m.end)}
-    for mention in query.entities:
-        name = [w for w in query.words[mention.start : mention.end] if w not in STOPWORDS]
-        query.terms.extend((stem(word), 1.0) for word in name)
-        query.content.append(
-            Word(
-                " ".join(query.words[mention.start : mention.end]),
-                "entity",
-                index.entity_idf(mention.entity_id),
-                stems=tuple(stem(word) for word in name),
-                entity_id=mention.entity_id,
+class Understanding:
+    """Turns question text into a `Query` against one index."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.lexicon = index.lexicon
+        self.settings = index.settings
+        # Typos of filler words ("wher", "abuot", "sya"): a letter dropped, doubled or two swapped.
+        self._filler_typos: dict[str, str] = {}
+        for word in sorted(self.lexicon.filler):
+            shortest = self.settings.typos.shortest
+            variants = [*_swaps(word), *_insertions(word)] + (_deletions(word) if len(word) >= shortest else [])
+            for variant in variants:
+                if len(variant) >= self.settings.typos.shortest_in_context and variant not in self.lexicon.filler:
+                    self._filler_typos.setdefault(variant, word)
+        self._topic_phrases: dict[tuple[str, ...], str] = {}
+        for topic in index.briefing.topics:
+            for name in (topic.title, topic.id.replace("-", " ")):
+                key = tuple(stem(w) for w in words(name) if w not in self.lexicon.filler)
+                if key:
+                    self._topic_phrases.setdefault(key, topic.id)
+
+    def __call__(self, text: str) -> Query:
+        lexicon = self.lexicon
+        query = Query(text=text, tokens=words(text)[: self.settings.max_words])
+        self._correct(query)
+        folded = fold(text)
+        for c in query.corrections:
+            folded = re.sub(rf"\b{re.escape(c.typed)}\b", c.corrected, folded)
+        query.intents = frozenset(name for name, p in lexicon.intent_patterns.items() if p.search(folded))
+        query.entities = self._entities(text, query.tokens)
+        covered = {i for m in query.entities for i in range(m.start, m.end)}
+        terms = self.settings.query_terms
+        for mention in query.entities:
+            name = [w for w in query.tokens[mention.start : mention.end] if w not in lexicon.filler]
+            stems = tuple(self.index.word_stem.get(w) or stem(w) for w in name)
+            query.terms.extend((s, 1.0) for s in stems)
+            query.content.append(
+                Word(
+                    " ".join(query.tokens[mention.start : mention.end]),
+                    "entity",
+                    self.index.entity_idf(mention.entity_id),
+                    stems=stems,
+                    entity_id=mention.entity_id,
+                )
             )
-        )
+        rest = [w for i, w in enumerate(query.tokens) if i not in covered]
+        for word in rest:
+            if word in lexicon.question_words:
+                self._add_synonyms(query, word, terms.question_word)
+        # Phrases of the synonyms made partly of filler words ("went with", "came with").
+        phrased: set[int] = set()
+        for i in range(len(rest) - 1):
+            phrase = f"{rest[i]} {rest[i + 1]}"
+            if phrase in self.index.synonyms and {rest[i], rest[i + 1]} & lexicon.filler and not phrased & {i, i + 1}:
+                stems = self._add_synonyms(query, phrase, terms.synonym)
+                if stems:
+                    query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
+                    phrased.update((i, i + 1))
+        content = [w for i, w in enumerate(rest) if w not in lexicon.filler and i not in phrased]
+        used: set[int] = set()
+        for i in range(len(content) - 1):  # two-word synonyms first ("north korea", "food aid")
+            phrase = f"{content[i]} {content[i + 1]}"
+            if phrase in self.index.synonyms and i not in used:
+                stems = self._add_synonyms(query, phrase, terms.synonym)
+                if stems:
+                    query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
+                    used.update((i, i + 1))
+        corrected = {c.corrected for c in query.corrections}
+        for i, word in enumerate(content):
+            if i not in used:
+                query.content.append(self._word(query, word, word in corrected))
+        self._roles(query)
+        self._direction(query)
+        found = lexicon.focus_pattern.match(folded)
+        if found:
+            query.focus = next((w for w in query.content if w.text == found.group(1)), None)
+        self._only(query, content)
+        return query
 
-    rest = [w for i, w in enumerate(query.words) if i not in covered]
-    _expand_question_words(index, query, rest)
-    content = [w for w in rest if w not in STOPWORDS and w not in QUESTION_WORDS]
-    used: set[int] = set()
-    # Two-word synonyms first ("north korea", "food aid").
-    for i in range(len(content) - 1):
-        phrase = f"{content[i]} {content[i + 1]}"
-        stems = _add_synonyms(index, query, phrase, 0.8) if phrase in index.synonyms else ()
-        if stems:
-            query.content.append(Word(phrase, "synonym", _phrase_weight(index, phrase), stems))
-            used.update((i, i + 1))
-    for i, word in enumerate(content):
-        if i not in used:
-            query.content.append(_word(index, query, word))
-    return query
+    # -- typos --------------------------------------------------------------------------------------
 
+    def _correct(self, query: Query) -> None:
+        tokens: list[str] = []
+        for i, word in enumerate(query.tokens):
+            joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
+            fixed = joined or self._correction(word)
+            if fixed in self.index.name_words and not self._completes_a_name(query.tokens, i, fixed):
+                fixed = None  # "kim yuna" is not Kim Yung-ho
+            if fixed is not None and fixed != word:
+                query.corrections.append(Correction(word, fixed))
+                tokens.extend(fixed.split())
+            else:
+                tokens.append(word)
+        for i, word in enumerate(tokens):
+            fixed = self._name_in_context(tokens, i)
+            if fixed is not None and self._completes_a_name(tokens, i, fixed):
+                query.corrections.append(Correction(word, fixed))
+                tokens[i] = fixed
+        query.tokens = tokens
 
-def _intents(text: str, tokens: list[str]) -> set[str]:
-    lowered = text.lower()
-    intents: set[str] = {w for w in ("who", "where", "why") if w in tokens}
-    if _WHEN.search(lowered):
-        intents.add("when")
-    if _COUNT.match(lowered):
-        intents.add("count")
-    if _QUOTE_WORDS & set(tokens) or "according to" in lowered:
-        intents.add("quote")
-    return intents
-
-
-def _entities(index: Index, text: str, tokens: list[str]) -> list[EntityMention]:
-    """Longest spellings first; fuzzy only with the first letter right (typos rarely hit it)."""
-    found: list[EntityMention] = []
-    taken: set[int] = set()
-    for length in sorted(index.spellings, reverse=True):
-        for start in range(len(tokens) - length + 1):
-            span = range(start, start + length)
-            if taken & set(span):
-                continue
-            best: tuple[int, Spelling] | None = None
-            for spelling in index.spellings[length].get(initial(tokens[start]), ()):
-                edits = _span_edits(index, tokens[start : start + length], spelling.words)
-                if edits is not None and (best is None or edits < best[0]):
-                    best = (edits, spelling)
-            if best is None:
-                continue
-            edits, spelling = best
-            after_the = start > 0 and tokens[start - 1] == "the"
-            if length == 1 and tokens[start] in STOPWORDS and not after_the and not _written_as_name(text, spelling):
-                continue  # "us" is a pronoun unless written "US" or "the us"
-            found.append(EntityMention(spelling.entity.id, start, start + length, edits))
-            taken.update(span)
-    return sorted(found, key=lambda m: m.start)
-
-
-def _written_as_name(text: str, spelling: Spelling) -> bool:
-    names = [s for s in spelling.entity.spellings if words(s) == list(spelling.words)]
-    return any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) for name in names)
-
-
-def _span_edits(index: Index, query_words: list[str], name_words: tuple[str, ...]) -> int | None:
-    total = 0
-    for got, want in zip(query_words, name_words, strict=True):
-        if got == want:
-            continue
-        # A real word of the briefing is not a typo of a name: "minister" is not "Ministry".
-        if initial(got) != initial(want) or got in index.word_stem or got in STOPWORDS:
-            return None
-        distance = OSA.distance(got, want, score_cutoff=max_edits(want))
-        if distance > max_edits(want) or distance > max_edits(got):
-            return None
-        total += distance
-    return total
-
-
-def _expand_question_words(index: Index, query: Query, tokens: list[str]) -> None:
-    """'where' also searches 'venue' and 'location': a hint for ranking, not a word to cover."""
-    for word in tokens:
-        if word in QUESTION_WORDS:
-            _add_synonyms(index, query, word, 0.3)
-
-
-def _add_synonyms(index: Index, query: Query, phrase: str, weight: float) -> tuple[str, ...]:
-    """Search the synonyms of `phrase` too; returns the index terms added."""
-    added: list[str] = []
-    for other in index.synonyms.get(phrase, ()):
-        for word in other:
-            term = stem(word)
-            if term in index.postings and word not in STOPWORDS:
-                query.terms.append((term, weight / len(other)))
-                added.append(term)
-    return tuple(added)
-
-
-def _phrase_weight(index: Index, phrase: str) -> float:
-    stems = [stem(w) for other in index.synonyms[phrase] for w in other if stem(w) in index.postings]
-    return max((index.idf(s) for s in stems), default=index.max_idf)
-
-
-# A framing word weighs this much of its rarity in coverage and support.
-FRAMING_WEIGHT = 0.2
-UNKNOWN_WEIGHT = 2.5
-UNKNOWN_ADVERB_WEIGHT = 1.0
-_FILLER = sorted(QUESTION_WORDS | {w for w in STOPWORDS if len(w) >= 4})
-
-
-def _word(index: Index, query: Query, word: str) -> Word:
-    found = _lookup(index, query, word)
-    if is_framing(word):
-        return Word(
-            found.text, found.how if found.known else "framing", found.weight * FRAMING_WEIGHT, found.stems, None, True
-        )
-    return found
-
-
-def _lookup(index: Index, query: Query, word: str) -> Word:
-    term = stem(word)
-    if term in index.postings:
-        query.terms.append((term, 1.0))
-        return Word(word, "word", index.idf(term), (term, *_add_synonyms(index, query, word, 0.5)))
-    stems = _add_synonyms(index, query, word, 0.8)
-    if stems:
-        return Word(word, "synonym", _phrase_weight(index, word), stems)
-    corrected = _correct(index, word)
-    if corrected is not None:
-        fixed = stem(corrected)
-        query.terms.append((fixed, 1.0))
-        return Word(word, "typo", index.idf(fixed), (fixed,))
-    if _filler_typo(word):
-        return Word(word, "framing", 0.0, (), None, True)
-    # A word the briefing never uses. Ordinary words ("true", "chosen") are common in questions
-    # that the briefing answers, so an unknown word weighs like a moderately rare one, an adverb
-    # less; whether the best snippet supports the rest of the question decides.
-    return Word(word, "unknown", UNKNOWN_ADVERB_WEIGHT if word.endswith("ly") else UNKNOWN_WEIGHT)
-
-
-def _filler_typo(word: str) -> bool:
-    """'wher', 'abuot': a typo of a question or filler word, which then carries no meaning.
-    A letter dropped, added or swapped; not changed, which would turn "tall" into "talk"."""
-    if len(word) < 4:
+    def _completes_a_name(self, tokens: list[str], i: int, fixed: str) -> bool:
+        """Whether the corrected word makes a whole spelling of a name with its neighbours: "kim
+        young ho" becomes Kim Yung-ho, but "kim yuna" is someone else."""
+        trial = [*tokens[:i], fixed, *tokens[i + 1 :]]
+        longest = self.index.longest_spelling
+        for start in range(max(0, i - longest + 1), i + 1):
+            for end in range(i + 1, min(len(trial), start + longest) + 1):
+                if tuple(trial[start:end]) in self.index.spellings:
+                    return True
         return False
-    fillers, shortened, swapped = _filler_variants()
-    return word in shortened or word in swapped or any(drop in fillers for drop in _deletions(word))
+
+    def _name_in_context(self, tokens: list[str], i: int) -> str | None:
+        """A word beside part of a name, close to another part of that name: "mathew miller",
+        "choe son hui", "sergey shoigu", "matt miller". Ordinary words are left alone."""
+        index, word = self.index, tokens[i]
+        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows(word):
+            return None
+        shortest = self.settings.typos.shortest_in_context
+        if len(word) < shortest:
+            return None
+        neighbours = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)} & index.name_words
+        best: tuple[int, str] | None = None
+        for entity_id in {e for n in neighbours for e in index.entities_named_by.get(n, ())}:
+            for spelling in index.spellings_of[entity_id]:
+                if not neighbours & set(spelling):
+                    continue
+                for part in spelling:
+                    if part in neighbours or part[0] != word[0]:
+                        continue
+                    distance = 0 if part.startswith(word) else OSA.distance(word, part)
+                    limit = max(1, self.settings.typos.for_name(part))  # beside the name: one edit at least
+                    if distance <= limit and (best is None or distance < best[0]):
+                        best = (distance, part)
+        return best[1] if best else None
+
+    def _correction(self, word: str) -> str | None:
+        index = self.index
+        if (
+            word in self.lexicon.filler
+            or word.isdigit()
+            or len(word) < self.settings.typos.shortest_in_context
+            or index.knows(word)
+            or word in index.name_words
+            or word in index.synonyms
+        ):
+            return None
+        if zipf(word) >= self.settings.typos.english_word_zipf:
+            return None  # a real word the briefing does not use: unknown, not a typo
+        if word in self._filler_typos:
+            return self._filler_typos[word]
+        typos = self.settings.typos
+        best: tuple[int, int, str] | None = None
+        if len(word) < self.settings.typos.shortest:
+            return None
+        names = [n for n in index.name_words if initial(n) == initial(word)]
+        others = index.vocabulary_by_initial.get(initial(word), [])
+        for rank, pool, limit in ((0, names, typos.for_name(word)), (1, others, typos.for_word(word))):
+            if not limit or not pool:
+                continue
+            match = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=limit)
+            if match is None:
+                continue
+            candidate, distance = str(match[0]), int(match[1])
+            if best is None or (distance, rank) < best[:2]:
+                best = (distance, rank, candidate)
+        return best[2] if best else None
+
+    # -- entities -----------------------------------------------------------------------------------
+
+    def _entities(self, text: str, tokens: list[str]) -> list[EntityMention]:
+        return [EntityMention(e, start, end) for e, start, end in self.index.find_entities(text, tokens)]
+
+    def _roles(self, query: Query) -> None:
+        """Entities the question describes by their role rather than names: "who is the foreign
+        minister travelling with Kim" covers much of Choe Sun Hui's role (and names Kim in it)."""
+        total = query.total_weight
+        # Words that describe (not names of places or people, which "nk" or "korean" would be).
+        names = self.index.name_stems
+        described = [w for w in query.content if w.entity_id is None and w.known and set(w.stems) - names]
+        if not total or not described:
+            return
+        named = query.named
+        scores: dict[str, float] = {}
+        near = {e for w in described for x in w.stems for e in self.index.roles_with.get(x, ())}
+        for entity_id in near:
+            role = self.index.role_stems[entity_id]
+            if entity_id in named:
+                continue
+            hit = sum(w.weight for w in described if not role.isdisjoint(w.stems))
+            if not hit:
+                continue
+            hit += sum(w.weight for w in query.content if w.entity_id and not role.isdisjoint(w.stems))
+            scores[entity_id] = hit / total
+        if not scores:
+            return
+        best = max(scores.values())
+        tied = {e: s for e, s in scores.items() if s >= best - 1e-9}
+        if best >= self.settings.role_match and len(tied) <= self.settings.role_ties:
+            query.roles = tied
+            for entity_id in query.roles:
+                entity = self.index.entities[entity_id]
+                for w in words(entity.name):
+                    if w not in self.lexicon.filler:
+                        query.terms.append((self.index.word_stem.get(w) or stem(w), self.settings.query_terms.role))
+
+    def _direction(self, query: Query) -> None:
+        verbs, markers = self.lexicon.direction.verbs, self.lexicon.direction.object_markers
+        at = next((i for i, w in enumerate(query.tokens) if w in verbs), None)
+        if at is None:
+            return
+        before = frozenset(m.entity_id for m in query.entities if m.end <= at)
+        # The other party is the first name after the verb ("… from Kim", not "… according to US officials").
+        following = [m.entity_id for m in query.entities if m.start > at]
+        after = frozenset(following[:1])
+        marked = any(w in markers for w in query.tokens[at + 1 :])
+        if before and (after or marked):
+            query.subject, query.object = before, after - before
+
+    def _only(self, query: Query, content: list[str]) -> None:
+        """A question that is nothing but a name, or a topic's name, in a few framing words."""
+        frame = self.lexicon.name_frame | self.lexicon.chat_filler
+        named = {i for m in query.entities for i in range(m.start, m.end)}
+        rest = [w for i, w in enumerate(query.tokens) if i not in named]
+        if query.entities and len(query.named) == 1 and all(w in frame for w in rest):
+            query.name_only = query.entities[0].entity_id
+            return
+        if not query.entities and content and all(w in frame for w in rest if w not in content):
+            key = tuple(stem(w) for w in content)
+            query.topic_only = self._topic_phrases.get(key)
+
+    # -- words --------------------------------------------------------------------------------------
+
+    def _add_synonyms(self, query: Query, phrase: str, weight: float) -> tuple[str, ...]:
+        """Search the synonyms of `phrase` too; returns the index terms added."""
+        added: list[str] = []
+        for other in self.index.synonyms.get(phrase, ()):
+            for word in other:
+                term = self.index.word_stem.get(word) or stem(word)
+                if term in self.index.postings and word not in self.lexicon.filler:
+                    query.terms.append((term, weight / len(other)))
+                    added.append(term)
+        return tuple(added)
+
+    def _phrase_weight(self, phrase: str) -> float:
+        index = self.index
+        stems = [stem(w) for other in index.synonyms[phrase] for w in other if stem(w) in index.postings]
+        return max((index.idf(s) for s in stems), default=index.max_idf)
+
+    def _word(self, query: Query, word: str, corrected: bool) -> Word:
+        found = self._lookup(query, word, corrected)
+        if word in self.lexicon.framing or stem(word) in self._framing_stems:
+            framing_how = found.how if found.known else "framing-unknown"
+            weight = found.weight * self.settings.framing_weight
+            return Word(found.text, framing_how, weight, found.stems, None, True, found.zipf)
+        return found
+
+    @cached_property
+    def _framing_stems(self) -> frozenset[str]:
+        return frozenset(stem(w) for w in self.lexicon.framing)
+
+    def _lookup(self, query: Query, word: str, corrected: bool) -> Word:
+        index, terms = self.index, self.settings.query_terms
+        term = index.word_stem.get(word) or stem(word)
+        if term in index.postings:
+            weight = terms.corrected if corrected else 1.0
+            query.terms.append((term, weight))
+            how = "typo" if corrected else "word"
+            return Word(word, how, index.idf(term), (term, *self._add_synonyms(query, word, terms.synonym_of_known)))
+        stems = self._add_synonyms(query, word, terms.synonym)
+        if stems:
+            return Word(word, "synonym", self._phrase_weight(word), (term, *stems))
+        frequency = zipf(word)
+        return Word(word, "unknown", self._unknown_weight(word, frequency), zipf=frequency)
+
+    def _unknown_weight(self, word: str, frequency: float) -> float:
+        """A word the briefing never uses weighs like a rare word if it is rare in English too (a name,
+        a specialist word: the question's subject), less the more everyday it is."""
+        bounds = self.settings.unknown_words
+        if word.isdigit() or frequency < bounds.rare:
+            share = bounds.weights["rare"]
+        else:
+            share = bounds.weights["mid" if frequency < bounds.common else "common"]
+        return self.index.max_idf * share
 
 
-@cache
-def _filler_variants() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    fillers = frozenset(_FILLER)
-    shortened = frozenset(d for f in fillers for d in _deletions(f))
-    swapped = frozenset(v for f in fillers for v in _swaps(f))
-    return fillers, shortened, swapped
+def unknown_kind(word: Word, rare: float, common: float) -> str:
+    if word.text.isdigit():
+        return "number"
+    if word.zipf < rare:
+        return "rare"
+    return "mid" if word.zipf < common else "common"
 
 
 def _deletions(word: str) -> list[str]:
@@ -270,15 +398,10 @@ def _swaps(word: str) -> list[str]:
     return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1) if word[i] != word[i + 1]]
 
 
-def _correct(index: Index, word: str) -> str | None:
-    if word.isdigit() or len(word) < 4:
-        return None
-    limit = max_word_edits(word)
-    if limit == 0:
-        # Short words: only two swapped letters ("trian"), the commonest typo that makes no other word.
-        return next((v for v in _swaps(word) if v in index.word_stem and v not in STOPWORDS), None)
-    candidates = index.vocabulary_by_initial.get(initial(word), ())
-    match = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=limit)
-    if match is None:
-        return None
-    return str(match[0])
+def _insertions(word: str) -> list[str]:
+    """A letter doubled: "wheere", "abbout"."""
+    return [word[: i + 1] + word[i] + word[i + 1 :] for i in range(len(word))]
+
+
+def pairs_of(stems: list[str]) -> frozenset[tuple[str, str]]:
+    return frozenset(itertools.pairwise(stems))

@@ -496,16 +496,16 @@ def _check_citations(loader: _Loader, articles: dict[str, Article], located: lis
             if article.locate(quoted) is not None:
                 continue
             where = f"{citation.article} ({article.source.file})"
-            message = f"quote not found in {where}: {clip(normalise(citation.quote), 80)!r}"
+            shown = clip(normalise(citation.quote), 80)
+            message = f"quote not found in {where}: {shown!r}"
             if explained < _EXPLAINED:
                 explained += 1
                 if all(s in article.positions for s in quoted):
-                    quoted_text = clip(normalise(citation.quote), 80)
-                    message = f"quote's sentences are in {where} but not one after another: {quoted_text!r}"
+                    message = f"quote's sentences are in {where} but not one after another: {shown!r}"
                 elif normalise(citation.quote) in article.body:
                     message = (
                         f"quote is part of a sentence of {where}: cite whole sentences, from the first word to the "
-                        f"full stop: {clip(normalise(citation.quote), 80)!r}"
+                        f"full stop: {shown!r}"
                     )
             loader.problem(loc.file, loc.item.id, message, loc.line)
 

@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from bot.answer.engine import Answer
+from bot.answer.engine import Answer, Hit
+from bot.chat_markup import clean
 from bot.commands.items import error
 from bot.limits import EMBED_TITLE, clip
-from bot.reply import Reply, ReplyKind
+from bot.reply import Item, Reply, ReplyKind
 
 if TYPE_CHECKING:
     from bot.router import Router
@@ -23,10 +24,11 @@ def ask(router: Router, question: str) -> Reply:
     started = time.perf_counter()
     reply = None
     try:
-        if not question:
+        cleaned = clean(question)
+        if not cleaned:
             reply = error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
         else:
-            reply = answer_reply(router, router.engine.ask(question))
+            reply = answer_reply(router, router.engine.ask(cleaned))
         return reply
     finally:
         for observe in observers:
@@ -34,20 +36,41 @@ def ask(router: Router, question: str) -> Reply:
 
 
 def answer_reply(router: Router, answer: Answer) -> Reply:
+    showing = f"Showing results for “{answer.corrected}”." if answer.corrected else None
     if not answer.answered:
+        related = tuple(hit_item(router, hit, None) for hit in answer.related)
+        note = "Related facts the briefing does hold (not an answer):" if related else None
         return Reply(
             command="ask",
             kind=ReplyKind.not_covered,
             title="Not covered by this briefing",
-            description=answer.reason,
+            description=" ".join(x for x in (answer.reason, showing, note) if x) or None,
             suggestions=answer.suggestions,
             ephemeral=True,
+            corrected=answer.corrected,
+            related=related,
         )
     return Reply(
         command="ask",
         kind=ReplyKind.answer,
         title=clip(answer.query, EMBED_TITLE),
-        items=tuple(router.items.snippet(hit.snippet, round(hit.score, 3)) for hit in answer.hits),
+        description=showing,
+        items=tuple(hit_item(router, hit, round(hit.score, 3)) for hit in answer.hits),
         suggestions=answer.suggestions,
         footer=router.items.footer(),
+        corrected=answer.corrected,
+    )
+
+
+def hit_item(router: Router, hit: Hit, score: float | None) -> Item:
+    """A snippet as itself; an entity's or topic's card with its summary and the sentences naming it."""
+    if hit.snippet is not None:
+        return router.items.snippet(hit.snippet, score)
+    return Item(
+        id=hit.id,
+        title=hit.title,
+        text=hit.text,
+        certainty="Entity card" if hit.kind == "entity" else "Topic",
+        citations=router.items.citations(hit.citations),
+        score=score,
     )

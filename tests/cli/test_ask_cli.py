@@ -6,7 +6,7 @@ import json
 
 from tests.conftest import RunBot
 
-CONTRACT_KEYS = {"query", "answered", "results", "suggestions"}
+CONTRACT_KEYS = {"query", "answered", "results", "suggestions", "showing_results_for"}
 RESULT_KEYS = {"id", "text", "sources", "score"}
 
 
@@ -36,7 +36,30 @@ def test_batch_prints_one_json_object_per_line_in_order(run_bot: RunBot) -> None
     assert [a["query"] for a in answers] == questions
     assert [a["answered"] for a in answers] == [True, False, False, True]
     assert all(set(a) == CONTRACT_KEYS for a in answers)
-    assert answers[1]["results"] == [] and answers[1]["suggestions"]
+    assert answers[1]["results"] == [] and answers[1]["suggestions"]  # off-topic: no related snippets
+
+
+def test_json_shows_a_corrected_typo_and_a_card_as_a_result(run_bot: RunBot) -> None:
+    proc = run_bot("ask", "--json", "peskoff")
+    answer = json.loads(proc.stdout)
+    assert answer["showing_results_for"] == "peskov"
+    card = answer["results"][0]
+    assert card["id"] == "entity:dmitry-peskov"
+    assert "Kremlin spokesperson" in card["text"] and card["sources"]
+    assert json.loads(run_bot("ask", "--json", "kim putin summit").stdout)["showing_results_for"] is None
+
+
+def test_json_refusal_near_the_subject_lists_related_snippets_unanswered(run_bot: RunBot) -> None:
+    answer = json.loads(run_bot("ask", "--json", "did kim go to the ballet").stdout)
+    assert answer["answered"] is False
+    assert answer["results"] and all(set(r) == RESULT_KEYS for r in answer["results"])
+
+
+def test_chat_markup_is_ignored(run_bot: RunBot) -> None:
+    plain = json.loads(run_bot("ask", "--json", "where did kim meet putin").stdout)
+    question = "<@123> **where** did <@&9> kim meet putin?? 🚂 @everyone https://x.example/a <#5>"
+    noisy = json.loads(run_bot("ask", "--json", question).stdout)
+    assert noisy["answered"] and noisy["results"][0]["id"] == plain["results"][0]["id"]
 
 
 def test_ask_text_shows_sources_and_certainty(run_bot: RunBot) -> None:

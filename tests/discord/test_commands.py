@@ -120,6 +120,22 @@ async def test_help_is_shown_only_to_the_asker(fake: FakeDiscord, bot: BriefBot)
     assert "/ask question" in {f["name"] for f in embeds_of(response)[0]["fields"]}
 
 
+async def test_a_corrected_typo_is_shown_with_the_answer(fake: FakeDiscord, bot: BriefBot) -> None:
+    response = await interact(fake, fake.slash("ask", {"question": "peskoff"}))
+    embed = embeds_of(response)[0]
+    assert "showing results for “peskov”" in embed["author"]["name"]
+    assert embed["title"] == "Dmitry Peskov"
+
+
+async def test_a_question_near_the_subject_is_refused_with_related_facts(fake: FakeDiscord, bot: BriefBot) -> None:
+    response = await interact(fake, fake.slash("ask", {"question": "did kim go to the ballet"}))
+    assert response.body["data"]["flags"] & EPHEMERAL
+    (embed,) = embeds_of(response)
+    assert "“ballet”" in embed["description"]
+    related = next(f for f in embed["fields"] if f["name"] == "Related, not an answer")
+    assert related["value"].startswith("• ")
+
+
 @pytest.mark.parametrize(
     ("name", "options", "says"),
     [

@@ -68,7 +68,7 @@ def test_a_cached_ask_does_not_import_the_loader(copy: Path) -> None:
     script = (
         "import contextlib, io, sys\nfrom bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n    main(sys.argv[1:])\n"
-        "print('bot.briefing.load' in sys.modules, 'yaml' in sys.modules)"
+        "print('bot.briefing.load' in sys.modules, 'bot.briefing.certainty' in sys.modules)"
     )
     argv = ["--briefings", str(copy / "briefings"), "--seeds", str(copy / "seeds"), "ask", "vostochny"]
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT), "XDG_CACHE_HOME": str(copy / "cache")}

@@ -78,7 +78,8 @@ def sources_embed(items: Sequence[Item]) -> discord.Embed:
 def _result_page(reply: Reply, item: Item, number: int, total: int) -> discord.Embed:
     embed = discord.Embed(title=clip(item.title, EMBED_TITLE), description=clip(item.text, EMBED_DESCRIPTION))
     embed.colour = COLOURS[reply.kind]
-    embed.set_author(name=clip(f"Q: {reply.title}", AUTHOR))
+    showing = f" · showing results for “{reply.corrected}”" if reply.corrected else ""
+    embed.set_author(name=clip(f"Q: {reply.title}{showing}", AUTHOR))
     if item.certainty:
         embed.add_field(name="Certainty", value=clip(item.certainty, FIELD_VALUE), inline=True)
     if item.citations:
@@ -120,6 +121,9 @@ def _notice(reply: Reply) -> discord.Embed:
     embed = discord.Embed(title=clip(reply.title, EMBED_TITLE), colour=COLOURS[reply.kind])
     if reply.description:
         embed.description = clip(reply.description, EMBED_DESCRIPTION)
+    if reply.related:
+        related = "\n".join(f"• {item.title}" for item in reply.related)
+        embed.add_field(name="Related, not an answer", value=clip(related, FIELD_VALUE), inline=False)
     if reply.suggestions:
         embed.add_field(name="Try", value=clip("\n".join(reply.suggestions), FIELD_VALUE), inline=False)
     return embed

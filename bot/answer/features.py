@@ -1,0 +1,439 @@
+"""The named features the fitted model weighs: how well a candidate answers, and whether to answer.
+
+Ranking features describe one candidate (a snippet, an entity card or a topic card) against the
+question; refusal features describe the question and its best candidate. Each says what it serves.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.answer.index import Index
+from bot.answer.query import Query, Word, unknown_kind
+from bot.answer.tokens import stem, words
+from bot.briefing.models import Certainty, Citation, Entity, Snippet, Topic
+
+RANK_FEATURES: tuple[str, ...] = (
+    "bm25",  # BM25F over the snippet's fields: the question's words, rare ones counting most
+    "bm25_share",  # the same relative to the best candidate: scale-free
+    "support",  # share of the question's information (idf mass) the candidate speaks of anywhere
+    "sentence",  # the same within its best single sentence: the words belong together
+    "title",  # share of the question's information in its title
+    "text",  # ... in its text
+    "terms",  # ... in its search terms (what curators expect readers to ask with)
+    "quotes",  # ... in the article sentences it cites
+    "entity",  # share of the entities the question names that it is tagged with
+    "entity_title",  # an entity the question names is in its title: it is about them
+    "role",  # tagged with an entity the question describes by its role ("the Kremlin spokesperson")
+    "speaker",  # the words of an entity the question names ("Peskov", "the Kremlin")
+    "speaker_quote",  # ... when the question asks what someone said
+    "phrase",  # adjacent question words adjacent in it too ("foreign minister", "honour guard")
+    "topic",  # share of the question's information in its topic's name and keywords
+    "subject_lead",  # "what does A want from B": its title leads with A
+    "object_lead",  # ... or with B, which answers the reverse question
+    "why_fit",  # a why-question and it gives a reason (analysis, speculation, "because", "aim")
+    "when_fit",  # a when-question and it gives a time
+    "count_fit",  # a how-many-question and it gives a figure
+    "where_fit",  # a where-question and it names a particular place
+    "who_fit",  # a who-question and it names a particular person
+    "reaction_fit",  # a question on reactions and it is someone's statement
+    "confirmed",  # certainty labels: a fact rather than a report ...
+    "speculation",  # ... speculation ...
+    "analysis",  # ... analysis ...
+    "claim",  # ... a named party's claim
+    "card",  # an entity card (who someone or something is)
+    "card_who",  # ... for a who-question
+)
+
+REFUSAL_FEATURES: tuple[str, ...] = (
+    "coverage",  # share of the question's information the briefing knows at all
+    "support",  # share the best candidate speaks of
+    "sentence",  # share the best candidate's best sentence speaks of
+    "score",  # the best candidate's ranking score
+    "margin",  # how far ahead of the second it is
+    "bm25",  # its BM25F score
+    "unknown_rare",  # words the briefing never uses that are rare in English: a name, a subject
+    "unknown_mid",  # ... that are middling
+    "unknown_common",  # ... that are everyday words
+    "unknown_number",  # a figure or year the articles never give
+    "named",  # the question names an entity of the briefing
+    "roles",  # it describes one by its role
+    "content",  # how many content words it has
+    "corrections",  # how many typos of meaningful words were corrected (not of "what", "the")
+    "count_no_figure",  # it asks how many, and the best candidate gives no figure
+    "howto",  # it asks for advice ("how do I …"), which news never gives
+    "future",  # it asks about the future
+    "check",  # it is a yes/no question
+    "card",  # the best candidate is an entity card
+    "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
+    "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
+    "when_no_time",  # it asks when, and the best candidate gives no time
+    "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
+    "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
+    "command",  # a chat command typed as a question ("/help")
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something that may answer: a snippet, or an entity's or a topic's card."""
+
+    id: str
+    kind: str  # "snippet", "entity" or "topic"
+    title: str
+    text: str
+    position: int = -1  # the snippet's number in the index
+    snippet: Snippet | None = None
+    entity: Entity | None = None
+    topic: Topic | None = None
+    citations: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a candidate holds, as the features need it."""
+
+    stems: frozenset[str]
+    title: frozenset[str]
+    text: frozenset[str]
+    terms: frozenset[str]
+    quotes: frozenset[str]
+    sentences: tuple[frozenset[str], ...]
+    pairs: frozenset[tuple[str, str]]
+    entities: frozenset[str]
+    titled: frozenset[str]
+    agents: frozenset[str]
+    quoted: frozenset[str]
+    topic: frozenset[str]
+    number: bool
+    time: bool
+    reason: bool
+    place: bool
+    person: bool
+    certainty: Certainty | None
+    # Stem → where the candidate holds it, as bits (ANYWHERE, TITLE, … and SENTENCE << j).
+    masks: dict[str, int]
+
+
+ANYWHERE, TITLE, TEXT, TERMS, QUOTES, TOPIC = 1, 2, 4, 8, 16, 32
+SENTENCE = 6  # bit of the first sentence (the title); sentence j is bit SENTENCE + j
+
+
+def _masks(
+    stems: frozenset[str],
+    fields: tuple[tuple[int, frozenset[str]], ...],
+    sentences: tuple[frozenset[str], ...],
+) -> dict[str, int]:
+    masks = dict.fromkeys(stems, ANYWHERE)
+    for bit, members in fields:
+        for x in members:
+            masks[x] = masks.get(x, ANYWHERE) | bit
+    for j, members in enumerate(sentences):
+        bit = 1 << (SENTENCE + j)
+        for x in members:
+            masks[x] = masks.get(x, ANYWHERE) | bit
+    return masks
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+")
+
+
+class Profiles:
+    """Profiles of candidates, computed when first asked for; a bounded number of snippets kept."""
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self.lexicon = index.lexicon
+        self._snippets: OrderedDict[int, Profile] = OrderedDict()
+        self._cards: dict[str, Profile] = {}
+        n = max(index.n, 1)
+        share = index.settings.specific_share
+        self._specific = frozenset(e for e, docs in index.entity_docs.items() if len(docs) < share * n)
+        self._topic_stems = {t: frozenset(self._stems(ws)) for t, ws in index.topic_words.items()}
+
+    def __call__(self, candidate: Candidate) -> Profile:
+        if candidate.kind == "snippet":
+            profile = self._snippets.get(candidate.position)
+            if profile is None:
+                profile = self._snippet(candidate.position)
+                if len(self._snippets) >= self.index.settings.pair_cache:
+                    self._snippets.popitem(last=False)
+                self._snippets[candidate.position] = profile
+            return profile
+        profile = self._cards.get(candidate.id)
+        if profile is None:
+            profile = self._cards[candidate.id] = self._card(candidate)
+        return profile
+
+    def _stems(self, tokens: list[str]) -> list[str]:
+        word_stem = self.index.word_stem
+        return [word_stem.get(w) or stem(w) for w in tokens if w not in self.lexicon.filler]
+
+    def _snippet(self, doc: int) -> Profile:
+        index = self.index
+        s = index.snippets[doc]
+        sentence_stems = [self._stems(words(x)) for x in (s.title, *_SENTENCE.split(s.text))]
+        body = list(itertools.chain.from_iterable(sentence_stems))
+        terms = frozenset(self._stems(words(" ".join(s.terms))))
+        quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))
+        tagged = frozenset((*s.entities, *([s.speaker] if s.speaker else ())))
+        title_tokens = words(s.title)
+        titled = frozenset(e for e in tagged if _spelled(index, e, title_tokens))
+        lead = index.find_entities(s.title, title_tokens)
+        agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
+        text_tokens = words(s.text)
+        kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
+        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged)
+        title = frozenset(sentence_stems[0])
+        text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
+        sentences = tuple(frozenset(x) for x in sentence_stems)
+        topic = self._topic_stems.get(s.topic, frozenset())
+        fields = ((TITLE, title), (TEXT, text), (TERMS, terms), (QUOTES, quotes), (TOPIC, topic))
+        return Profile(
+            stems=stems,
+            title=title,
+            text=text,
+            terms=terms,
+            quotes=quotes,
+            sentences=sentences,
+            pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
+            entities=tagged,
+            titled=titled,
+            agents=agents,
+            quoted=index.quoted.get(doc, frozenset()),
+            topic=topic,
+            number=bool(self.lexicon.answer_cues.number.search(s.text.lower())),
+            time=self._has_time(s.text, text_tokens),
+            reason=s.certainty in (Certainty.analysis, Certainty.speculation)
+            or bool(self.lexicon.answer_cues.why.intersection(text_tokens)),
+            place="place" in kinds,
+            person="person" in kinds,
+            certainty=s.certainty,
+            masks=_masks(stems, fields, sentences),
+        )
+
+    def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
+        return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
+
+    def _has_time(self, text: str, tokens: list[str]) -> bool:
+        cues = self.lexicon.answer_cues
+        return bool(cues.when.intersection(tokens)) or bool(cues.time.search(text.lower()))
+
+    def _card(self, candidate: Candidate) -> Profile:
+        index = self.index
+        tokens = words(f"{candidate.title} {candidate.text}")
+        stems = self._stems(tokens)
+        mentioned = frozenset(m[0] for m in index.find_entities(candidate.text, words(candidate.text)))
+        own = frozenset([candidate.entity.id]) if candidate.entity else frozenset()
+        kind = candidate.entity.kind.value if candidate.entity else ""
+        every = frozenset(stems) | self._entity_stems(own | mentioned)
+        title = frozenset(self._stems(words(candidate.title)))
+        topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
+        sentences = (frozenset(stems),)
+        return Profile(
+            stems=every,
+            title=title,
+            text=frozenset(stems),
+            terms=frozenset(),
+            quotes=frozenset(),
+            sentences=sentences,
+            pairs=frozenset(itertools.pairwise(stems)),
+            entities=own | mentioned,
+            titled=own,
+            agents=own,
+            quoted=frozenset(),
+            topic=topic,
+            number=bool(self.lexicon.answer_cues.number.search(candidate.text.lower())),
+            time=self._has_time(candidate.text, tokens),
+            reason=bool(self.lexicon.answer_cues.why.intersection(tokens)),
+            place=kind == "place",
+            person=kind == "person",
+            certainty=None,
+            masks=_masks(every, ((TITLE, title), (TEXT, frozenset(stems)), (TOPIC, topic)), sentences),
+        )
+
+
+def _spelled(index: Index, entity_id: str, tokens: list[str]) -> bool:
+    joined = f" {' '.join(tokens)} "
+    return any(f" {' '.join(w)} " in joined for w in index.spellings_of.get(entity_id, ()))
+
+
+def _speaks(word: Word, profile: Profile, terms: frozenset[str]) -> bool:
+    if word.entity_id is not None and word.entity_id in profile.entities:
+        return True
+    return not terms.isdisjoint(word.stems)
+
+
+def rank_features(
+    index: Index, query: Query, candidates: list[Candidate], profiles: list[Profile], bm25: list[float]
+) -> FloatArray:
+    """One row per candidate, one column per name in RANK_FEATURES."""
+    total = query.total_weight or 1.0
+    named = query.named
+    named_idf = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
+    named_total = sum(named_idf.values()) or 1.0
+    pairs = _query_pairs(index, query)
+    intents = query.intents
+    best_bm25 = max(bm25, default=0.0) or 1.0
+    rows: list[tuple[float, ...]] = []
+    content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
+    why, when, count, where, who = (i in intents for i in ("why", "when", "count", "where", "who"))
+    reaction, quote = "reaction" in intents, "quote" in intents
+    phrases = index.settings.phrases
+    roles = query.roles
+    for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
+        masks, entities = profile.masks, profile.entities
+        support = title = text = terms = quotes = topic = 0.0
+        by_sentence = [0.0] * len(profile.sentences)
+        for weight, stems, entity_id in content:
+            m = 0
+            for x in stems:
+                m |= masks.get(x, 0)
+            if entity_id is not None and entity_id in entities:
+                m |= ANYWHERE
+            if not m:
+                continue
+            support += weight
+            if m & TITLE:
+                title += weight
+            if m & TEXT:
+                text += weight
+            if m & TERMS:
+                terms += weight
+            if m & QUOTES:
+                quotes += weight
+            if m & TOPIC:
+                topic += weight
+            m >>= SENTENCE
+            j = 0
+            while m:
+                if m & 1:
+                    by_sentence[j] += weight
+                m >>= 1
+                j += 1
+        sentence = max(by_sentence) if by_sentence else 0.0
+        entity = 0.0
+        if named_idf:
+            entity = sum(idf for e, idf in named_idf.items() if e in entities) / named_total
+        role = 0.0
+        for e, score in roles.items():
+            if e in entities and score > role:
+                role = score
+        speaker = bool(named & profile.quoted)
+        card = candidate.kind != "snippet"
+        certainty = profile.certainty
+        rows.append(
+            (
+                bm25[r],
+                bm25[r] / best_bm25,
+                support,
+                sentence,
+                title,
+                text,
+                terms,
+                quotes,
+                entity,
+                1.0 if named and not named.isdisjoint(profile.titled) else 0.0,
+                role,
+                1.0 if speaker else 0.0,
+                1.0 if speaker and quote else 0.0,
+                float(min(len(pairs & profile.pairs), phrases)) if pairs else 0.0,
+                topic,
+                1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
+                1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
+                1.0 if why and profile.reason else 0.0,
+                1.0 if when and profile.time else 0.0,
+                1.0 if count and profile.number else 0.0,
+                1.0 if where and profile.place else 0.0,
+                1.0 if who and profile.person else 0.0,
+                1.0 if reaction and (certainty is Certainty.claim or profile.quoted) else 0.0,
+                1.0 if certainty is Certainty.confirmed else 0.0,
+                1.0 if certainty is Certainty.speculation else 0.0,
+                1.0 if certainty is Certainty.analysis else 0.0,
+                1.0 if certainty is Certainty.claim else 0.0,
+                1.0 if card else 0.0,
+                1.0 if card and who else 0.0,
+            )
+        )
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
+
+
+def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
+    filler = index.lexicon.filler
+    stems = [index.word_stem.get(w) or stem(w) for w in query.tokens if w not in filler]
+    return frozenset(itertools.pairwise(stems))
+
+
+def refusal_features(
+    index: Index,
+    query: Query,
+    ranked: FloatArray,
+    scores: FloatArray,
+    bm25: list[float],
+    order: list[int],
+    best: Profile | None,
+) -> FloatArray:
+    """The question and its best candidate, as a vector in REFUSAL_FEATURES order. `ranked` holds the
+    candidates' rank features, `scores` their ranking scores, `order` their positions best first."""
+    unknown = {"rare": 0, "mid": 0, "common": 0, "number": 0}
+    bounds = index.settings.unknown_words
+    for word in query.unknown:
+        unknown[unknown_kind(word, bounds.rare, bounds.common)] += 1
+    column = {name: i for i, name in enumerate(RANK_FEATURES)}
+    top = order[0] if order else None
+    second = order[1] if len(order) > 1 else None
+
+    def of(name: str) -> float:
+        return float(ranked[top, column[name]]) if top is not None else 0.0
+
+    top_score = float(scores[top]) if top is not None else 0.0
+    margin = top_score - float(scores[second]) if second is not None else top_score
+    intents = query.intents
+    shortest = index.settings.describing_length
+    describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
+    focus_unknown = float(query.focus is not None and not query.focus.known)
+    missing = 0.0
+    focus_missing = 0.0
+    if best is not None:
+        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(w, best, best.stems)]
+        missing = max(unsupported, default=0.0) / index.max_idf
+        if query.focus is not None and not _speaks(query.focus, best, best.stems):
+            focus_missing = 1.0
+    return np.array(
+        (
+            query.coverage,
+            of("support"),
+            of("sentence"),
+            top_score,
+            margin,
+            bm25[top] if top is not None else 0.0,
+            unknown["rare"],
+            unknown["mid"],
+            unknown["common"],
+            unknown["number"],
+            float(bool(query.entities)),
+            float(bool(query.roles)),
+            float(sum(1 for w in query.content if not w.framing)),
+            float(sum(1 for c in query.corrections if c.corrected not in index.lexicon.filler)),
+            float("count" in intents and of("count_fit") == 0.0),
+            float("howto" in intents),
+            float("future" in intents),
+            float("check" in intents),
+            of("card"),
+            describing,
+            focus_unknown,
+            float("when" in intents and of("when_fit") == 0.0),
+            focus_missing,
+            missing,
+            float("command" in intents),
+        ),
+        dtype=np.float64,
+    )

@@ -1,0 +1,167 @@
+"""The engine's lexicon and hand-set knobs, read from `bot/answer/data/` when an engine is built.
+
+The code holds mechanisms only: every word list, question cue and knob is in `lexicon.yaml` and
+`settings.yaml` beside it, for a curator to read; fitted weights are in `model.json` (see model.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, field_validator
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _word_set(value: Any) -> frozenset[str]:
+    if isinstance(value, str):
+        return frozenset(value.split())
+    return frozenset(str(v) for v in value)
+
+
+class Direction(_Frozen):
+    verbs: frozenset[str]
+    object_markers: frozenset[str]
+
+    _words = field_validator("verbs", "object_markers", mode="before")(_word_set)
+
+
+class AnswerCues(_Frozen):
+    why: frozenset[str]
+    when: frozenset[str]
+    time_pattern: str
+    number_pattern: str
+
+    _words = field_validator("why", "when", mode="before")(_word_set)
+
+    @cached_property
+    def time(self) -> re.Pattern[str]:
+        return re.compile(self.time_pattern)
+
+    @cached_property
+    def number(self) -> re.Pattern[str]:
+        return re.compile(self.number_pattern)
+
+
+class Lexicon(_Frozen):
+    question_words: frozenset[str]
+    stopwords: frozenset[str]
+    chat_filler: frozenset[str]
+    name_frame: frozenset[str]
+    framing: frozenset[str]
+    intents: dict[str, str]
+    focus: str
+    modifier_endings: tuple[str, ...]
+    direction: Direction
+    answer_cues: AnswerCues
+
+    _words = field_validator(
+        "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"
+    )(_word_set)
+
+    @cached_property
+    def intent_patterns(self) -> dict[str, re.Pattern[str]]:
+        return {name: re.compile(pattern) for name, pattern in self.intents.items()}
+
+    def describing(self, word: str, shortest: int) -> bool:
+        return len(word) >= shortest and word.endswith(self.modifier_endings)
+
+    @cached_property
+    def focus_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.focus)
+
+    @cached_property
+    def filler(self) -> frozenset[str]:
+        """Words that carry no subject matter: question words and stopwords."""
+        return self.question_words | self.stopwords | self.chat_filler
+
+
+class BM25(_Frozen):
+    k1: float
+    b: float
+    fields: dict[str, float]
+
+
+class QueryTerms(_Frozen):
+    synonym: float
+    synonym_of_known: float
+    question_word: float
+    corrected: float
+    role: float
+
+
+class Typos(_Frozen):
+    name_edits: dict[int, int]
+    word_edits: dict[int, int]
+    english_word_zipf: float
+    shortest: int
+    shortest_in_context: int
+
+    @staticmethod
+    def _allowed(table: dict[int, int], word: str) -> int:
+        return max((edits for length, edits in table.items() if len(word) >= length), default=0)
+
+    def for_name(self, word: str) -> int:
+        return self._allowed(self.name_edits, word)
+
+    def for_word(self, word: str) -> int:
+        return self._allowed(self.word_edits, word)
+
+
+class UnknownWords(_Frozen):
+    rare: float
+    common: float
+    weights: dict[str, float]
+
+
+class Fit(_Frozen):
+    folds: int
+    seed: int
+    rank_l2: float
+    rank_steps: int
+    rank_learning_rate: float
+    refusal_l2: float
+    costs: dict[str, float]
+
+
+class Settings(_Frozen):
+    bm25: BM25
+    query_terms: QueryTerms
+    typos: Typos
+    unknown_words: UnknownWords
+    candidates: int
+    max_words: int
+    role_match: float
+    role_ties: int
+    specific_share: float
+    pool: dict[str, float]
+    framing_weight: float
+    pair_cache: int
+    results: int
+    related: int
+    suggestion_score: float
+    suggestions: int
+    phrases: int
+    describing_length: int
+    fit: Fit
+
+
+def _read(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_lexicon(folder: Path = DATA) -> Lexicon:
+    return Lexicon.model_validate(_read(folder / "lexicon.yaml"))
+
+
+def load_settings(folder: Path = DATA) -> Settings:
+    return Settings.model_validate(_read(folder / "settings.yaml"))

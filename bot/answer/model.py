@@ -1,0 +1,97 @@
+"""The fitted parameters: ranking weights per named feature and the calibrated decision to answer.
+
+Written by `python -m bot.answer.fit` to `data/model.json` (versioned, with how it was fitted and
+its cross-validation figures); read when an engine is built.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES
+from bot.answer.lexicon import DATA
+
+MODEL_FILE = DATA / "model.json"
+FORMAT = 1
+
+
+class ModelMismatch(ValueError):
+    """The model file does not fit the engine's features: refit it."""
+
+
+class Refusal(BaseModel):
+    """Logistic regression over standardised refusal features: P(the question is answerable)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mean: dict[str, float]
+    scale: dict[str, float]
+    coef: dict[str, float]
+    intercept: float
+    # Answer when P(answerable) is at least this.
+    threshold: float
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format: int = FORMAT
+    version: str
+    # How it was fitted: question files, counts, seed, folds; and the cross-validation figures.
+    fitted: dict[str, Any] = Field(default_factory=dict)
+    rank: dict[str, float]
+    refusal: Refusal
+
+    def model_post_init(self, context: Any, /) -> None:
+        problems = []
+        if self.format != FORMAT:
+            problems.append(f"format {self.format}, the engine reads {FORMAT}")
+        for kind, names, given in (
+            ("rank", RANK_FEATURES, set(self.rank)),
+            ("refusal", REFUSAL_FEATURES, set(self.refusal.coef)),
+        ):
+            if set(names) != given:
+                missing, extra = sorted(set(names) - given), sorted(given - set(names))
+                problems.append(f"{kind} features differ (missing {missing}, unknown {extra})")
+        if problems:
+            raise ModelMismatch("; ".join(problems) + ": refit with `python -m bot.answer.fit`")
+
+    def rank_weights(self) -> npt.NDArray[np.float64]:
+        return np.array([self.rank[name] for name in RANK_FEATURES], dtype=np.float64)
+
+    def refusal_arrays(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        r = self.refusal
+        return (
+            np.array([r.mean[n] for n in REFUSAL_FEATURES]),
+            np.array([r.scale[n] for n in REFUSAL_FEATURES]),
+            np.array([r.coef[n] for n in REFUSAL_FEATURES]),
+        )
+
+
+class Scorer:
+    """The model as arrays, for the engine's hot path."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.weights = model.rank_weights()
+        self.mean, self.scale, self.coef = model.refusal_arrays()
+        self.intercept = model.refusal.intercept
+        self.threshold = model.refusal.threshold
+
+    def rank(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return features @ self.weights
+
+    def answerable(self, features: npt.NDArray[np.float64]) -> float:
+        z = float(((features - self.mean) / self.scale) @ self.coef) + self.intercept
+        return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+
+
+def load_model(path: Path = MODEL_FILE) -> Model:
+    return Model.model_validate(json.loads(path.read_text(encoding="utf-8")))
