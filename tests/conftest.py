@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
     from bot.router import Router
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The verified-briefing cache (bot/briefing/cache.py) of the tests and the processes they start: not
+# the user's.
+os.environ.setdefault("XDG_CACHE_HOME", tempfile.mkdtemp(prefix="briefbot-test-cache-"))
 
 MINI_ARTICLE = """\
 Page header

@@ -129,6 +129,8 @@ class Console:
             self._enable_line_editing()
         print(INTRO, file=self.out, flush=True)
         read = self._prompt if interactive else self._reader(lines)
+        # Piped input with lines that are not text: each is named and skipped, and the exit status says so.
+        bad = 0
         while True:
             try:
                 line = read()
@@ -138,7 +140,11 @@ class Console:
                 print(file=self.out, flush=True)
                 continue
             except BadInput as exc:
-                self.show(f"Sorry: {exc}.")
+                bad += 1
+                if interactive:
+                    self.show(f"Sorry: {exc}.")
+                else:
+                    print(f"briefbot console: standard input: {exc}", file=sys.stderr, flush=True)
                 continue
             # Every run of whitespace, "\r" and tabs included, is one space.
             line = " ".join(line.split())
@@ -149,7 +155,7 @@ class Console:
             self.show(self.respond(line))
         if interactive:
             self._save_history()
-        return 0
+        return 1 if bad and not interactive else 0
 
     def respond(self, line: str) -> str:
         head, _, rest = line.partition(" ")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from contextlib import ExitStack
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from bot.adapters.lines import read_lines, text_problem
-from bot.adapters.text import answer_json, render_text
 from bot.cli.common import briefing_or_exit, subcommand
 from bot.commands.registry import Surface
-from bot.router import Router
+from bot.errors import OperatorError
+
+if TYPE_CHECKING:
+    from bot.router import Router
 
 USAGE = 'briefbot ask: give a question, e.g. briefbot ask "where did Kim and Putin meet?"'
 
@@ -43,33 +44,52 @@ def run(args: argparse.Namespace) -> int:
         return 2
     problem = text_problem(question)
     if problem:
-        print(f"briefbot ask: the question is {problem}", file=sys.stderr)
-        return 2
+        raise OperatorError(f"the question is {problem}: type it again, or set the terminal to UTF-8", 2)
+    stream = _open_batch(args.batch) if args.batch is not None else None
+    # Only what answering needs: the router builds the answer engine; nothing of Discord or the
+    # digest store is imported.
+    from bot.adapters.text import answer_json, render_text
+    from bot.router import Router
+
     router = Router(briefing_or_exit(args), Surface.cli)
-    if args.batch is None:
+    if stream is None:
         reply = router.ask(question)
         if args.json:
             print(json.dumps(answer_json(question, reply), ensure_ascii=False))
         else:
             print(render_text(reply, surface=Surface.cli))
         return 0
-    with ExitStack() as stack:
-        stream: BinaryIO = sys.stdin.buffer if args.batch == "-" else stack.enter_context(open(args.batch, "rb"))
-        return batch(router, stream)
+    with stream:
+        return batch(router, stream, "standard input" if args.batch == "-" else args.batch)
 
 
-def batch(router: Router, stream: BinaryIO) -> int:
+def batch(router: Router, stream: BinaryIO, name: str) -> int:
     """One JSON object per input line, in order (a blank line gets an unanswered object), flushed each
     time so a caller can stream questions through one process. Lines end at "\\n" only; a line that is
     not UTF-8 is named on stderr and gets an unanswered object, and the exit status is then 1."""
+    from bot.adapters.text import answer_json
+
     bad = 0
     for line in read_lines(stream):
         if line.text is None:
             bad += 1
-            print(f"briefbot ask: {line.problem}", file=sys.stderr)
+            print(f"briefbot ask: {name}: {line.problem}; save the questions as UTF-8", file=sys.stderr)
             document = {"query": "", "answered": False, "results": [], "suggestions": []}
         else:
             document = answer_json(line.text, router.ask(line.text))
         sys.stdout.write(json.dumps(document, ensure_ascii=False) + "\n")
         sys.stdout.flush()
     return 1 if bad else 0
+
+
+def _open_batch(name: str) -> BinaryIO:
+    if name == "-":
+        return sys.stdin.buffer
+    try:
+        return open(name, "rb")
+    except FileNotFoundError:
+        raise OperatorError(f"--batch {name}: no such file; give a file with one question a line, or -") from None
+    except IsADirectoryError:
+        raise OperatorError(f"--batch {name} is a folder; give a file of questions, one per line") from None
+    except OSError as exc:
+        raise OperatorError(f"--batch {name}: cannot read it ({exc.strerror})") from None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.briefing.load import LoadResult
 from bot.cli.common import load_from_args, subcommand
+
+if TYPE_CHECKING:
+    from bot.briefing.load import LoadResult
 
 
 def register(commands: Any) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.briefing.models import Briefing
 from bot.cli.common import briefing_or_exit, subcommand
+
+if TYPE_CHECKING:
+    from bot.briefing.models import Briefing
 
 
 def register(commands: Any) -> None:

@@ -12,11 +12,8 @@ import sys
 from typing import Any
 
 from bot.adapters.lines import decode_line, text_problem
-from bot.adapters.text import render_text
 from bot.cli.common import briefing_or_exit, subcommand
 from bot.commands.registry import Surface, on
-from bot.reply import ReplyKind
-from bot.router import Router
 
 # `briefbot verify -` reads the claim from stdin: a whole message, of any length.
 STDIN = "-"
@@ -49,6 +46,11 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"briefbot {name}: the argument is {problem}", file=sys.stderr)
         return 2
+    # Imported when a command runs: `briefbot --help` loads none of the router, pydantic or numpy.
+    from bot.adapters.text import render_text
+    from bot.reply import ReplyKind
+    from bot.router import Router
+
     reply = Router(briefing_or_exit(args), Surface.cli).handle(name, text)
     print(render_text(reply, surface=Surface.cli))
     return 1 if reply.kind is ReplyKind.error else 0

@@ -8,7 +8,6 @@ from typing import Any
 
 from bot.cli import console
 from bot.cli.common import briefing_or_exit, subcommand
-from bot.config import load_settings
 
 
 def register(commands: Any) -> None:
@@ -22,6 +21,8 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
     settings = load_settings()
     if not settings.token:
         print(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from bot.cli.common import briefing_or_exit, subcommand
-from bot.config import load_settings
+from bot.errors import OperatorError
 
 
 def register(commands: Any) -> None:
@@ -23,10 +22,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+
     settings = load_settings()
     if not settings.token:
-        print("briefbot sync: set DISCORD_TOKEN first (environment or .env)", file=sys.stderr)
-        return 2
+        raise OperatorError("set DISCORD_TOKEN first (environment or .env)", 2)
     from bot.adapters.discord.run import sync_commands
 
     return sync_commands(settings, briefing_or_exit(args), args.guild)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.answer.engine import Answer, Hit
@@ -22,11 +24,24 @@ QUESTION_CHARS = 1000
 REASON_CHARS = 400
 
 
+# Told of every question: its reply (None when answering raised) and the seconds it took. The bot's
+# /metrics (bot/metrics.py) listens while it serves them; nothing does otherwise.
+observers: list[Callable[[Reply | None, float], None]] = []
+
+
 def ask(router: Router, question: str) -> Reply:
-    cleaned = clean(question)
-    if not cleaned:
-        return error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
-    return answer_reply(router, router.engine.ask(read_of(cleaned)))
+    started = time.perf_counter()
+    reply = None
+    try:
+        cleaned = clean(question)
+        if not cleaned:
+            reply = error("ask", "Ask a question, for example: /ask where did Kim and Putin meet?")
+        else:
+            reply = answer_reply(router, router.engine.ask(read_of(cleaned)))
+        return reply
+    finally:
+        for observe in observers:
+            observe(reply, time.perf_counter() - started)
 
 
 def read_of(question: str) -> str:

@@ -191,10 +191,9 @@ def test_invalid_bytes_get_a_clear_error_and_nothing_else_is_lost(tmp_path: Path
     answers = [json.loads(line) for line in batch.stdout.decode().splitlines()]
     assert [a["answered"] for a in answers] == [True, False, True]
     console = run_bytes("console", stdin=lines, env=env)
-    assert console.returncode == 0
-    out = console.stdout.decode()
-    assert "line 2 is not UTF-8 text (byte 0xff at position 1)" in out
-    assert replies(out) == 2  # lines 1 and 3 answered
+    assert console.returncode == 1
+    assert "line 2 is not UTF-8 text (byte 0xff at position 1)" in console.stderr.decode()
+    assert replies(console.stdout.decode()) == 2  # lines 1 and 3 answered
     argument = run_bytes("ask", b"\xff kim", env=env)
     assert argument.returncode == 2
     assert "not UTF-8 text (byte 0xff at position 1)" in argument.stderr.decode()

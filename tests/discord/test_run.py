@@ -68,6 +68,7 @@ async def test_run_logs_in_syncs_to_the_dev_guild_and_answers_ask_within_3_secon
         assert "Vostochny" in embed["description"]
         assert any(f["name"] == "Sources" and "[a" in f["value"] for f in embed["fields"])
     assert TOKEN.encode() not in errors[0]
+    assert f"the bot token goes to http://127.0.0.1:{fake.port} (REST)".encode() in errors[0]
 
 
 async def test_readers_reach_the_bot_wherever_they_are(fake: FakeDiscord, tmp_path: Path) -> None:

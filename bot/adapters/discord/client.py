@@ -77,7 +77,7 @@ class BriefBot(commands.Bot):
 
     async def _start_digests(self) -> None:
         """The store, the delivery service and one APScheduler tick job (see DESIGN.md)."""
-        store = await asyncio.to_thread(Store.open, self.settings.database_url)
+        store = await asyncio.to_thread(Store.open, self.settings.database_url.get_secret_value())
         self.digests = DigestService(
             store,
             lambda: self.router,
@@ -202,25 +202,3 @@ def _crash_point(where: str | None) -> Any:
             os.kill(os.getpid(), signal.SIGKILL)
 
     return checkpoint
-
-
-class RedactToken(logging.Filter):
-    """The token never reaches a log line, whoever logs it."""
-
-    def __init__(self, secret: str | None) -> None:
-        super().__init__()
-        self.secret = secret
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret:
-            message = record.getMessage()
-            if self.secret in message:
-                record.msg = message.replace(self.secret, "[token]")
-                record.args = ()
-        return True
-
-
-def setup_logging(settings: Settings) -> None:
-    discord.utils.setup_logging(level=getattr(logging, settings.log_level), root=True)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(settings.token))
