@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from bot.adapters.console import Console, default_history
 from bot.adapters.console_digests import ConsoleDigests
 from bot.cli.common import briefing_or_exit
 from bot.config import load_settings
-from bot.digest.store import Store
+from bot.digest.database import StoreUnavailable
 from bot.router import Router
 
 
@@ -26,11 +27,13 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     router = Router(briefing_or_exit(args))
     console = Console(router, history=default_history())
-    digests = ConsoleDigests(
-        Store.open(settings.database_url), lambda: router, console.out, settings.digest_tick_seconds
-    )
+    digests = ConsoleDigests(settings.database_url, lambda: router, console.out, settings.digest_tick_seconds)
     console.extra["digest"] = digests.handle
-    digests.start()
+    try:
+        digests.start()
+    except StoreUnavailable as exc:
+        print(f"briefbot console: {exc}", file=sys.stderr)
+        return 1
     try:
         return console.run()
     finally:
