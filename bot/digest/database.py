@@ -213,22 +213,23 @@ def _sqlite_events(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-async def run_migrations(database: Database) -> str:
-    """Bring the schema to HEAD with Alembic; safe when several processes start at once (they
-    queue on SQLite's write lock or PostgreSQL's advisory lock, and the later ones find nothing to do).
-    A database written before Alembic (a `schema_version` table at 1) is stamped 0001, then upgraded."""
+async def run_migrations(database: Database, target: str = HEAD) -> str:
+    """Bring the schema to `target` (the newest revision) with Alembic; safe when several processes
+    start at once (they queue on SQLite's write lock or PostgreSQL's advisory lock, and the later
+    ones find nothing to do). A database written before Alembic (a `schema_version` table at 1) is
+    stamped 0001, then upgraded."""
     async with database.write() as conn:
-        return await conn.run_sync(_migrate)
+        return await conn.run_sync(_migrate, target)
 
 
-def _migrate(conn: Connection) -> str:
+def _migrate(conn: Connection, target: str) -> str:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
     tables = set(inspect(conn).get_table_names())
     if "alembic_version" in tables:
         current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        if current == HEAD:
-            return HEAD
+        if current == target:
+            return target
     from alembic import command
     from alembic.config import Config
 
@@ -241,5 +242,5 @@ def _migrate(conn: Connection) -> str:
             raise StoreUnavailable(f"the digest database has schema version {version}, which this bot does not know")
         log.info("digest database from before Alembic (schema version 1): stamping revision 0001")
         command.stamp(config, "0001")
-    command.upgrade(config, "head")
-    return HEAD
+    command.upgrade(config, target)
+    return target

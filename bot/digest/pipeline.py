@@ -62,7 +62,7 @@ class Pipeline:
         self.limiter = SendLimiter(settings.rate_per_second, messages, seconds)
         self.liveness = Liveness(dead_after=settings.lease_seconds, clock=service.monotonic)
         self.own = OwnLease(fresh_for=settings.lease_seconds / 2, clock=service.monotonic)
-        self.capacity = 2 * settings.batch
+        self.capacity = 4 * settings.batch  # claimed ahead of the senders: a few seconds of sends
         self.queue: asyncio.PriorityQueue[Item] = asyncio.PriorityQueue()
         self.held: dict[int, Item] = {}
         self.halted: str | None = None  # why digests are stopped (the database is unavailable)
@@ -331,10 +331,13 @@ class Pipeline:
         fresh (checked again after the wait: the turn may take a while)."""
         while True:
             await self._healthy_and_fresh()
-            await self.limiter.acquire(channel_id)
-            self.service.counters.rate_limit_waits = self.limiter.waits
+            await self._turn(channel_id)
             if self.halted is None and self.own.fresh():
                 return
+
+    async def _turn(self, channel_id: int | None) -> None:
+        await self.limiter.acquire(channel_id)
+        self.service.counters.rate_limit_waits = self.limiter.waits
 
     async def _healthy_and_fresh(self) -> None:
         while self.halted is not None or not self.own.fresh():
@@ -347,7 +350,7 @@ class Pipeline:
         since = (delivery.claimed_at or delivery.slot) - timedelta(minutes=1)
         for attempt in itertools.count(1):
             await self._healthy_and_fresh()
-            await self.limiter.acquire(None)
+            await self._turn(None)
             try:
                 return await self.service.sender.find(delivery.channel_id, delivery.digest_number, since)
             except RateLimited as limited:

@@ -79,7 +79,9 @@ class DigestSettings:
     grace: timedelta = timedelta(hours=2)
     max_attempts: int = 5
     retry_base: float = 0.5  # seconds before the first retry; doubling after each
-    batch: int = 200  # slots claimed per transaction
+    # Slots claimed per transaction: small enough that composing and writing one batch never holds
+    # the event loop for long (about 15 ms for 50 on PostgreSQL), and far ahead of 45 sends/s.
+    batch: int = 50
 
     def __post_init__(self) -> None:
         # A send that starts while this process's lease is fresh must end before it could expire.

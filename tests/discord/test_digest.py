@@ -141,7 +141,7 @@ async def test_preview_pause_resume_send_now_and_remove(fake: FakeDiscord, bot: 
     payload = fake.slash("digest send-now", by=fake.owner)
     await interact(fake, payload)
     edit = await fake.wait_for(lambda r: r.method == "PATCH" and payload["token"] in r.path)
-    assert edit.body["embeds"][0]["title"] == "Digest sent"
+    assert edit.status == 200 and edit.body["embeds"][0]["title"] == "Digest sent"
     assert len(fake.sent("POST", rf"/channels/{fake.channel_id}/messages")) == 1
     assert "removed" in (await moderator(fake, "remove")).body["data"]["embeds"][0]["title"].lower()
 

@@ -164,6 +164,7 @@ class FakeDiscord:
         self.nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}  # (channel, nonce) → message, when
         self.rate_limited: Counter[str] = Counter()  # 429s answered, by scope ("global", "user")
         self.nonce_hits = 0  # repeated nonces answered with the first message
+        self.posted: Counter[str] = Counter()  # channel id → messages posted there
         self._global = Window(1.0)
         self._channel_windows: dict[str, Window] = {}
         # What the bot may do in the channel (the interaction's app_permissions), and channels that
@@ -253,11 +254,12 @@ class FakeDiscord:
     def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
         return list(self.by_channel.get(channel_id, []))
 
-    def stats(self) -> dict[str, Any]:
-        """What happened, for benchmarks: messages per channel, 429s by scope, repeated nonces."""
-        posted = Counter(m["channel_id"] for m in self.messages.values() if m["type"] == 0)
+    def stats(self, detail: bool = True) -> dict[str, Any]:
+        """What happened, for benchmarks: messages (per channel with `detail`), 429s by scope,
+        repeated nonces."""
         return {
-            "messages": dict(posted),
+            "posted": sum(self.posted.values()),
+            "messages": dict(self.posted) if detail else {},
             "rate_limited": dict(self.rate_limited),
             "nonce_hits": self.nonce_hits,
             "requests": len(self.requests),
@@ -392,7 +394,11 @@ class FakeDiscord:
             elif fault is not None:
                 fault.remaining -= 1
                 request[BODY] = body
-                response = await self._fault(fault, request, handler, record)
+                record.status = 599  # no answer reached the client
+                async with self._changed:
+                    self.requests.append(record)
+                    self._changed.notify_all()
+                return await self._fault(fault, request, handler, record)
             else:
                 request[BODY] = body
                 response = await handler(request)
@@ -549,6 +555,7 @@ class FakeDiscord:
         self.messages[message["id"]] = message
         if channel_id is not None:
             self.by_channel.setdefault(channel_id, []).append(message)
+            self.posted[channel_id] += 1
         return message
 
     async def _callback(self, request: web.Request) -> web.Response:
@@ -794,8 +801,8 @@ def add_control_routes(app: web.Application, fake: FakeDiscord) -> None:
         await fake.dispatch("INTERACTION_CREATE", payload)
         return fake._json({"id": payload["id"], "token": payload["token"], "sent_at": time.time()})
 
-    async def stats(_: web.Request) -> web.Response:
-        return fake._json(fake.stats())
+    async def stats(request: web.Request) -> web.Response:
+        return fake._json(fake.stats(detail=request.query.get("detail") != "0"))
 
     async def requests(request: web.Request) -> web.Response:
         """Requests whose path matches `path` (a regular expression), with status and time."""

@@ -94,8 +94,9 @@ def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]
 
 _JSON_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
 # Keys that discord.py 2.7 itself sends and Discord accepts, though the description leaves them out:
-# every embed's `flags`, and `tts` when a button updates its message. Anything else is refused.
-KNOWN_UNDESCRIBED = re.compile(r"\.embeds\[\d+\]\.flags$|^\$\.data\.tts$")
+# every embed's `flags`, and `tts` when a button updates its message or a deferred response is
+# edited (handle_message_parameters always adds it). Anything else is refused.
+KNOWN_UNDESCRIBED = re.compile(r"\.embeds\[\d+\]\.flags$|^\$\.data\.tts$|^\$\.tts$")
 
 
 def _could_be(value: Any, branch: dict[str, Any], document: dict[str, Any]) -> bool:
