@@ -123,9 +123,12 @@ class Pipeline:
         await self._heartbeat()
         beating = None if self._tasks else asyncio.create_task(self._heartbeats())
         try:
-            await self._claim_round()
-            while not self.queue.empty():
-                await self._handle(self.queue.get_nowait())
+            while True:
+                full = await self._claim_round(until_full=True)
+                while not self.queue.empty():
+                    await self._handle(self.queue.get_nowait())
+                if not full:
+                    break
         finally:
             if beating is not None:
                 beating.cancel()
@@ -150,10 +153,14 @@ class Pipeline:
                 await asyncio.sleep(1)
                 self._wake.set()
 
-    async def _claim_round(self) -> None:
+    async def _claim_round(self, *, until_full: bool = False) -> bool:
+        """Claim due slots in batches while the queue has room (waiting for room, or returning True
+        when it is full with `until_full`); then arm the scheduler for the next slot."""
         service, store, settings = self.service, self.service.store, self.service.settings
         while True:
             while self.queue.qsize() >= self.capacity:
+                if until_full:
+                    return True
                 self._room.clear()
                 await self._room.wait()
             lease = await self._lease()
@@ -169,6 +176,7 @@ class Pipeline:
             if not more:
                 break
         self.on_next_due(await store.earliest_due(service.scope))
+        return False
 
     async def send_now(self, sub: Subscription) -> tuple[Delivery, asyncio.Future[Outcome]] | None:
         service = self.service

@@ -4,15 +4,17 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.digest.pipeline import Outcome
+from bot.digest.service import DigestService, DigestSettings
 from bot.digest.slots import next_slot, schedule
 from bot.digest.store import FAILED, PAUSED, SENT, SKIPPED, Store, Subscription
 from bot.router import Router
-from tests.digest.conftest import Clock, FakeChannel, service, utc
+from tests.digest.conftest import FAST, Clock, FakeChannel, service, utc
 
 CHANNEL, GUILD = 555, 777
 START = utc(2026, 3, 2, 6, 0)  # Monday 07:00 in Berlin
@@ -207,6 +209,16 @@ async def test_two_processes_on_one_database_post_each_slot_once(db_url: str, ro
     await second.close()
 
 
+async def test_more_due_than_the_queue_holds_are_claimed_as_it_drains(store: Store, router: Router) -> None:
+    clock, channel = Clock(START), FakeChannel()
+    for n in range(45):
+        await subscribe(store, clock, channel=CHANNEL + n)
+    clock.now = utc(2026, 3, 2, 7, 0, 1)
+    digests = service(store, router, channel, clock, batch=10)  # the queue holds 40
+    assert await digests.tick() == 45
+    assert len({p.channel_id for p in channel.messages}) == 45
+
+
 async def test_send_now_in_the_minute_of_a_slot_is_its_own_digest(store: Store, router: Router) -> None:
     """Today's bug: the nonce came from the minute, so Discord swallowed the second digest."""
     clock, channel = Clock(START), FakeChannel()
@@ -294,3 +306,38 @@ async def test_subscriptions_survive_a_restart(db_url: str) -> None:
     await again_store.close()
     assert again is not None and f"{again.schedule.at:%H:%M}" == "09:15"
     assert again.next_slot == utc(2026, 3, 2, 8, 15)
+
+
+async def test_a_running_bot_follows_a_wall_clock_that_jumps_without_doubling(tmp_path: Path, router: Router) -> None:
+    """The scheduler running for real while the wall clock jumps an hour forward past a slot, then
+    three hours back: the slot is sent once, and nothing again when the clock returns."""
+    import time_machine
+
+    store = await Store.open(f"sqlite:///{tmp_path / 'digests.db'}")
+    now = datetime.now(UTC)
+    plan = schedule(f"{now + timedelta(hours=1):%H:%M}", "UTC")
+    await store.subscribe(
+        guild_id=GUILD, channel_id=CHANNEL, plan=plan, weekdays="0,1,2,3,4,5,6", topics=(), size=3,
+        next_slot=next_slot(plan, now), by=1, now=now,
+    )  # fmt: skip
+    channel = FakeChannel()
+    settings = DigestSettings(**{**FAST.__dict__, "poll_seconds": 0.3})
+    digests = DigestService(store, lambda: router, channel, settings=settings)
+    with time_machine.travel(now, tick=True) as traveller:
+        await digests.start()
+        try:
+            await asyncio.sleep(0.5)
+            assert channel.messages == []
+            traveller.shift(timedelta(hours=1, minutes=1))
+            for _ in range(50):
+                if channel.messages:
+                    break
+                await asyncio.sleep(0.1)
+            assert len(channel.messages) == 1
+            traveller.shift(-timedelta(hours=3))
+            await asyncio.sleep(1.0)  # several safety polls in the past
+            assert len(channel.messages) == 1
+        finally:
+            await digests.stop()
+    assert [d.status for d in await store.deliveries()] == [SENT]
+    await store.close()
