@@ -49,10 +49,6 @@ class DigestScheduler:
             misfire_grace_time=None,
         )  # fmt: skip
 
-    def next_wake(self) -> datetime | None:
-        job = self._scheduler.get_job(DUE)
-        return job.next_run_time if job is not None else None
-
     async def _fire(self) -> None:
         self._wake()
 

@@ -486,12 +486,6 @@ class Store:
             row = (await conn.execute(select(deliveries).where(deliveries.c.id == delivery_id))).first()
         return _delivery(row) if row else None
 
-    async def counts(self) -> dict[str, int]:
-        """Deliveries by status, for operators."""
-        query = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
-        async with self.db.read() as conn:
-            return {status: int(count) for status, count in await conn.execute(query)}
-
 
 def _values(sub: Subscription, slot: datetime, status: str, now: datetime, kind: str = SCHEDULED) -> dict[str, Any]:
     return {
