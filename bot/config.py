@@ -99,11 +99,19 @@ class Settings(BaseModel):
     view_timeout: float = Field(default=300.0, gt=0, le=840)
 
     database_url: DatabaseURL = DatabaseURL(f"sqlite:///{PROJECT_ROOT / 'data' / 'briefbot.db'}")
-    # How often due digests are looked for, and how late a missed one may still be sent.
-    digest_tick_seconds: float = Field(default=10.0, gt=0, le=300)
+    # Digests: the scheduler wakes at each due slot, and polls this often besides (a safety net);
+    # a slot missed while the bot was down is still sent this late.
+    digest_tick_seconds: float = Field(default=30.0, gt=0, le=300)
     digest_grace_minutes: float = Field(default=120.0, ge=0)
-    # Fault injection for the crash tests only: "after-claim" or "after-send" kills the process there.
-    crash_at: str | None = Field(default=None, validation_alias="BRIEFBOT_CRASH_AT")
+    # This process's share of Discord's 50 requests/s per bot (all processes of one bot share it).
+    digest_rate_per_second: float = Field(default=45.0, gt=0, le=50)
+    digest_senders: int = Field(default=16, ge=1, le=256)
+    # Each send gives up after this long (and is tried again with the same nonce).
+    digest_send_timeout: float = Field(default=5.0, gt=0, le=60)
+    # A claim's lease; a process silent this long is gone and its claims are taken over.
+    digest_lease_seconds: float = Field(default=30.0, gt=0)
+    # How long Discord is trusted to remember a nonce; later re-sends look in the channel first.
+    digest_nonce_window_seconds: float = Field(default=120.0, gt=0)
     log_level: str = "INFO"
 
     # The briefing and the articles (BRIEFING_DIR, SEEDS_DIR): see default_data_root.
@@ -199,6 +207,12 @@ class Settings(BaseModel):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return level
+
+    @model_validator(mode="after")
+    def _lease_outlasts_sends(self) -> Settings:
+        if self.digest_lease_seconds <= 2 * self.digest_send_timeout:
+            raise ValueError("DIGEST_LEASE_SECONDS must be more than twice DIGEST_SEND_TIMEOUT")
+        return self
 
     @property
     def api_base(self) -> str | None:

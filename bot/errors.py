@@ -98,6 +98,12 @@ def explain(exc: BaseException) -> str | None:
             f"cannot use the database {database} (DATABASE_URL): {reason}\n"
             "Start the database, or correct DATABASE_URL; a SQLite file needs a folder the bot can write to."
         )
+    digest_database = sys.modules.get("bot.digest.database")
+    if digest_database is not None and isinstance(exc, digest_database.StoreUnavailable):
+        return (
+            f"{first_line(exc)}\n"
+            "Start the database, or correct DATABASE_URL; a SQLite file needs a folder the bot can write to."
+        )
     if isinstance(exc, ModuleNotFoundError) and exc.name in ("psycopg", "psycopg2", "psycopg_binary"):
         return "DATABASE_URL names PostgreSQL, but its driver is not installed: pip install 'briefbot[postgres]'"
     if isinstance(exc, OSError) and exc.filename:

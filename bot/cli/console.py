@@ -32,7 +32,6 @@ def build(args: argparse.Namespace) -> tuple[Console, ConsoleDigests]:
     from bot.adapters.text import render_text
     from bot.commands.reload import Reloader
     from bot.config import load_settings
-    from bot.digest.store import Store
     from bot.router import Router
 
     settings = load_settings()
@@ -41,7 +40,7 @@ def build(args: argparse.Namespace) -> tuple[Console, ConsoleDigests]:
     reloader = Reloader(lambda: console.router, console.serve, briefings, seeds)
     console.extra["reload"] = lambda _: render_text(reloader.reload_here()) + "\n"
     digests = ConsoleDigests(
-        Store.open(settings.database_url.get_secret_value()),
+        settings.database_url.get_secret_value(),
         lambda: console.router,
         console.out,
         settings.digest_tick_seconds,
@@ -55,8 +54,13 @@ def run(args: argparse.Namespace) -> int:
     # smuggle them through as surrogates under a C locale).
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(errors="strict")
+    from bot.digest.database import StoreUnavailable
+
     console, digests = build(args)
-    digests.start()
+    try:
+        digests.start()
+    except StoreUnavailable as exc:
+        raise OperatorError(str(exc)) from None
     try:
         return console.run()
     except UnicodeDecodeError as exc:

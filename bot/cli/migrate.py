@@ -23,12 +23,17 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.config import load_settings
-    from bot.digest.store import Store
+    from bot.digest.database import HEAD, open_database
 
     settings = load_settings()
-    store = Store.open(settings.database_url.get_secret_value())  # opening migrates
-    version = store.migrate()
-    store.engine.dispose()
-    print(f"{settings.database_url}: schema version {version}")
+
+    async def migrate() -> None:
+        database = await open_database(settings.database_url.get_secret_value())  # opening migrates
+        await database.dispose()
+
+    asyncio.run(migrate())
+    print(f"{settings.database_url}: schema at revision {HEAD}")
     return 0

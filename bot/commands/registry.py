@@ -208,14 +208,15 @@ COMMANDS: tuple[Command, ...] = (
                 Param("topics", "Only these topics, comma separated (default: all)", required=False, autocomplete=True),
                 Param("size", "Snippets per digest, 1 to 10 (default 5)", required=False, surfaces=_DISCORD_ONLY),
                 details="post a digest at `time` (HH:MM, 24-hour) in an IANA `timezone` (autocompleted), "
-                "`daily` / `weekdays` / `mon-fri` / `mon,wed,fri`, optionally only some topics, "
-                "1–10 snippets (default 5)",
+                "`daily` / `weekdays` / `weekends` / `mon-fri` / `mon,wed,fri`, optionally only some topics, "
+                "1–10 snippets (default 5); a time that a spring-forward day skips goes out at the first "
+                "minute after the change that day",
             ),
             _digest(
                 "list",
                 "This server's digests: next time, status, last delivery",
-                details="each channel's schedule, next time in its own zone, status (with the reason if paused), "
-                "last digest",
+                details="each channel's schedule, next time (in each reader's own zone), status (with the reason "
+                "if paused), last digest, and the last one that failed, with why",
             ),
             _digest(
                 "preview",

@@ -7,6 +7,7 @@ that, topics take turns so one digest is not all one topic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,6 +67,16 @@ def _by_turns(snippets: list[Snippet]) -> list[Snippet]:
     return ordered
 
 
+def marker(number: int) -> str:
+    """What every digest carries in its footer, unique in its channel: recovery looks for it among the
+    bot's recent messages before posting a digest again whose first post may have reached Discord."""
+    return f"Digest #{number}"
+
+
+def carries_marker(footer: str | None, number: int) -> bool:
+    return footer is not None and re.fullmatch(rf"{re.escape(marker(number))}(\D.*)?", footer) is not None
+
+
 def digest_reply(router: Router, snippet_ids: Iterable[str], number: int | None, topics: Iterable[str] = ()) -> Reply:
     """The digest as a Reply: a headline, the snippets with sources and certainty, "Digest #k"."""
     briefing = router.briefing
@@ -73,7 +84,7 @@ def digest_reply(router: Router, snippet_ids: Iterable[str], number: int | None,
     items = tuple(router.items.snippet(briefing.snippet(i)) for i in snippet_ids if i in present)
     titles = [briefing.topic(t).title for t in topics if t in {x.id for x in briefing.topics}]
     scope = f" · {', '.join(titles)}" if titles else ""
-    label = f"Digest #{number}" if number is not None else "Digest preview"
+    label = marker(number) if number is not None else "Digest preview"
     return Reply(
         command="digest",
         kind=ReplyKind.listing,

@@ -1,144 +1,90 @@
-"""Where digests are kept: subscriptions, deliveries and each channel's digest history.
+"""Where digests are kept: subscriptions, deliveries, each channel's digest history, and the
+processes that deliver them. Every call is async and never blocks the event loop.
 
-SQLAlchemy Core over SQLite (a file under data/, WAL, busy timeout, write-locking transactions)
-or PostgreSQL (DATABASE_URL). A delivery row is unique on (subscription, slot): claiming a slot
-inserts it in the same transaction that advances the subscription's next slot, so however many
-processes tick, each slot is claimed once.
+A delivery row is unique on (subscription, slot): claiming a slot inserts it in the same
+transaction that advances the subscription's next slot, so however many processes tick, each slot
+is claimed once. A claim is a lease: the row names the process holding it and when the lease ends
+(on the database's clock); the holder renews it while the digest waits and is sent, and only claims
+of processes that are gone are ever taken over (see `leases.py`).
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import logging
+import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Column,
-    Connection,
-    DateTime,
-    Engine,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    create_engine,
+    ColumnElement,
+    and_,
+    bindparam,
     delete,
-    event,
     exc,
     func,
     insert,
+    literal_column,
+    or_,
     select,
     update,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.digest.compose import Pick, Rotation
-from bot.digest.slots import Schedule, parse_time, parse_weekdays, parse_zone
-from bot.limits import NONCE
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in and out, whatever the database keeps (SQLite keeps naive text)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store")
-        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-metadata = MetaData()
-
-schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
-
-subscriptions = Table(
-    "subscriptions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("guild_id", BigInteger, nullable=False),
-    Column("channel_id", BigInteger, nullable=False, unique=True),
-    Column("time_of_day", String(5), nullable=False),
-    Column("timezone", String(64), nullable=False),
-    Column("weekdays", String(20), nullable=False),
-    Column("topics", Text, nullable=False),
-    Column("size", Integer, nullable=False),
-    Column("status", String(10), nullable=False),
-    Column("pause_reason", Text),
-    Column("next_slot", UTCDateTime, nullable=False),
-    Column("created_by", BigInteger),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("last_delivery_at", UTCDateTime),
-    Column("digest_count", Integer, nullable=False),
+from bot.digest.database import Database, open_database
+from bot.digest.slots import Schedule, next_slot, parse_time, parse_weekdays, parse_zone, slots_between
+from bot.digest.tables import (
+    ACTIVE,
+    CLAIMED,
+    FAILED,
+    ON_DEMAND,
+    PAUSED,
+    SCHEDULED,
+    SENT,
+    SKIPPED,
+    channel_history,
+    channels,
+    deliveries,
+    subscriptions,
+    workers,
 )
 
-deliveries = Table(
-    "deliveries",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("subscription_id", Integer, ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
-    Column("channel_id", BigInteger, nullable=False),
-    Column("slot", UTCDateTime, nullable=False),
-    Column("status", String(10), nullable=False),
-    Column("nonce", String(NONCE), nullable=False),
-    Column("digest_number", Integer),
-    Column("snippet_ids", Text),
-    Column("topics", Text),
-    Column("message_id", BigInteger),
-    Column("attempts", Integer, nullable=False),
-    Column("error", Text),
-    Column("claimed_at", UTCDateTime),
-    Column("sent_at", UTCDateTime),
-    UniqueConstraint("subscription_id", "slot", name="one_delivery_per_slot"),
-)
+__all__ = ["ACTIVE", "CLAIMED", "FAILED", "ON_DEMAND", "PAUSED", "SCHEDULED", "SENT", "SKIPPED", "Store"]
 
-channel_history = Table(
-    "channel_history",
-    metadata,
-    Column("channel_id", BigInteger, primary_key=True),
-    Column("cycle", Integer, primary_key=True),
-    Column("snippet_id", String(64), primary_key=True),
-    Column("digest_number", Integer, nullable=False),
-    Column("posted_at", UTCDateTime, nullable=False),
-)
+log = logging.getLogger(__name__)
 
-channels = Table(
-    "channels",
-    metadata,
-    Column("channel_id", BigInteger, primary_key=True),
-    Column("cycle", Integer, nullable=False),
-    Column("digest_count", Integer, nullable=False),
-    Column("known_snippets", Text, nullable=False),
-)
+CONSOLE_GUILD = 0  # the offline console is one channel in a guild of its own
+# Written as a literal so that SQLite and PostgreSQL use the partial index on claims.
+IS_CLAIMED = deliveries.c.status == literal_column("'claimed'")
 
-# Schema versions, in order: each migration takes the database from the version before it.
-MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    lambda conn: metadata.create_all(
-        conn, tables=[subscriptions, deliveries, channel_history, channels], checkfirst=True
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
-ACTIVE, PAUSED = "active", "paused"
-CLAIMED, SENT, SKIPPED, FAILED = "claimed", "sent", "skipped", "failed"
+@dataclass(frozen=True)
+class Scope:
+    """The subscriptions one process serves: the console's own guild, or the Discord guilds on its
+    shards, `(guild_id >> 22) % shard_count in shard_ids` (all of them when unsharded)."""
+
+    console: bool = False
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    def clause(self) -> ColumnElement[bool]:
+        guild = subscriptions.c.guild_id
+        if self.console:
+            return guild == CONSOLE_GUILD
+        clause = guild != CONSOLE_GUILD
+        if self.shard_count and self.shard_ids is not None:
+            clause = and_(clause, (guild.op(">>")(22) % self.shard_count).in_(self.shard_ids))
+        return clause
+
+    def includes(self, guild_id: int) -> bool:
+        if self.console or guild_id == CONSOLE_GUILD:
+            return self.console and guild_id == CONSOLE_GUILD
+        if not self.shard_count or self.shard_ids is None:
+            return True
+        return (guild_id >> 22) % self.shard_count in self.shard_ids
 
 
 @dataclass(frozen=True)
@@ -172,89 +118,57 @@ class Delivery:
     attempts: int
     error: str | None
     claimed_at: datetime | None
+    sent_at: datetime | None = None
+    kind: str = SCHEDULED
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
+    failed_at: datetime | None = None
 
 
-def nonce_for(subscription_id: int, slot: datetime) -> str:
-    """The same digest always carries the same nonce (within Discord's NONCE characters)."""
-    minutes = int(slot.timestamp() // 60)
-    return f"d{_base36(subscription_id)}.{_base36(minutes)}"[:NONCE]
+@dataclass(frozen=True)
+class Worker:
+    owner: str
+    host: str
+    pid: int
+    beats: int
+    stopped: bool
 
 
-def _base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while True:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-        if not number:
-            return out
+# What goes into a digest for a subscription, given what its channel has had.
+Compose = Callable[[Subscription, Rotation], list[Pick]]
 
 
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+@dataclass(frozen=True)
+class Lease:
+    """Who claims, and until when the claim is theirs unless renewed (database clock)."""
 
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, _: Any) -> None:
-        # Let SQLAlchemy's "begin" below open transactions, as BEGIN IMMEDIATE: a transaction takes
-        # the write lock when it starts, so two processes never deadlock upgrading a read lock.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    owner: str
+    until: datetime
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-    return engine
+def new_nonce() -> str:
+    """A nonce names one delivery, never a minute: 24 random hex characters (Discord allows 25)."""
+    return secrets.token_hex(12)
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, database: Database) -> None:
+        self.db = database
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        store = cls(make_engine(url))
-        store.migrate()
-        return store
+    async def open(cls, url: str) -> Store:
+        return cls(await open_database(url))
 
-    # -- schema -------------------------------------------------------------------------------
+    async def close(self) -> None:
+        await self.db.dispose()
 
-    def migrate(self) -> int:
-        """Bring the schema to SCHEMA_VERSION; safe when several processes start at once."""
-        for attempt in range(5):
-            try:
-                with self.engine.begin() as conn:
-                    schema_version.create(conn, checkfirst=True)
-                    version = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
-                    for number in range(version, SCHEMA_VERSION):
-                        MIGRATIONS[number](conn)
-                    if version < SCHEMA_VERSION:
-                        conn.execute(delete(schema_version))
-                        conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
-                    return SCHEMA_VERSION
-            except (exc.OperationalError, exc.ProgrammingError, exc.IntegrityError):
-                if attempt == 4:
-                    raise
-                time.sleep(0.2 * (attempt + 1))  # another process was migrating
-        return SCHEMA_VERSION  # pragma: no cover
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+    @property
+    def name(self) -> str:
+        return self.db.name
 
     # -- subscriptions ------------------------------------------------------------------------
 
-    def subscribe(
+    async def subscribe(
         self,
         *,
         guild_id: int,
@@ -279,226 +193,407 @@ class Store:
             "pause_reason": None,
             "next_slot": next_slot,
         }
-        with self.transaction() as conn:
-            existing = conn.execute(select(subscriptions.c.id).where(subscriptions.c.channel_id == channel_id)).first()
+        async with self.db.write() as conn:
+            query = select(subscriptions.c.id).where(subscriptions.c.channel_id == channel_id)
+            existing = (await conn.execute(query)).first()
             if existing:
-                conn.execute(update(subscriptions).where(subscriptions.c.id == existing.id).values(**values))
+                await conn.execute(update(subscriptions).where(subscriptions.c.id == existing.id).values(**values))
             else:
-                conn.execute(
+                await conn.execute(
                     insert(subscriptions).values(
                         channel_id=channel_id, created_by=by, created_at=now, digest_count=0, **values
                     )
                 )
-            row = conn.execute(select(subscriptions).where(subscriptions.c.channel_id == channel_id)).one()
+            row = (await conn.execute(select(subscriptions).where(subscriptions.c.channel_id == channel_id))).one()
         return _subscription(row)
 
-    def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
+    async def subscriptions(self, guild_id: int | None = None) -> list[Subscription]:
         query = select(subscriptions).order_by(subscriptions.c.id)
         if guild_id is not None:
             query = query.where(subscriptions.c.guild_id == guild_id)
-        with self.engine.connect() as conn:
-            return [_subscription(row) for row in conn.execute(query)]
+        async with self.db.read() as conn:
+            return [_subscription(row) for row in await conn.execute(query)]
 
-    def guild_of(self, subscription_id: int) -> int | None:
-        with self.engine.connect() as conn:
-            query = select(subscriptions.c.guild_id).where(subscriptions.c.id == subscription_id)
-            return conn.execute(query).scalar()
-
-    def subscription(self, channel_id: int) -> Subscription | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(subscriptions).where(subscriptions.c.channel_id == channel_id)).first()
+    async def subscription(self, channel_id: int) -> Subscription | None:
+        async with self.db.read() as conn:
+            query = select(subscriptions).where(subscriptions.c.channel_id == channel_id)
+            row = (await conn.execute(query)).first()
         return _subscription(row) if row else None
 
-    def set_status(
+    async def set_status(
         self, subscription_id: int, status: str, reason: str | None, next_slot: datetime | None = None
     ) -> None:
         values: dict[str, Any] = {"status": status, "pause_reason": reason}
         if next_slot is not None:
             values["next_slot"] = next_slot
-        with self.transaction() as conn:
-            conn.execute(update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values))
+        async with self.db.write() as conn:
+            await conn.execute(update(subscriptions).where(subscriptions.c.id == subscription_id).values(**values))
 
-    def remove(self, subscription_id: int) -> None:
-        with self.transaction() as conn:
-            conn.execute(delete(deliveries).where(deliveries.c.subscription_id == subscription_id))
-            conn.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id))
+    async def remove(self, subscription_id: int) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(delete(deliveries).where(deliveries.c.subscription_id == subscription_id))
+            await conn.execute(delete(subscriptions).where(subscriptions.c.id == subscription_id))
 
-    def due(self, now: datetime) -> list[Subscription]:
-        query = select(subscriptions).where(subscriptions.c.status == ACTIVE, subscriptions.c.next_slot <= now)
-        with self.engine.connect() as conn:
-            return [_subscription(row) for row in conn.execute(query.order_by(subscriptions.c.next_slot))]
+    async def earliest_due(self, scope: Scope) -> datetime | None:
+        """When the next slot of any active subscription in scope comes: the scheduler wakes then."""
+        query = select(func.min(subscriptions.c.next_slot)).where(subscriptions.c.status == ACTIVE, scope.clause())
+        async with self.db.read() as conn:
+            value = (await conn.execute(query)).scalar()
+        return _as_utc(value)
 
     # -- history ------------------------------------------------------------------------------
 
-    def rotation(self, channel_id: int) -> tuple[Rotation, int]:
+    async def rotation(self, channel_id: int) -> tuple[Rotation, int]:
         """The channel's rotation state and how many digests it has had."""
-        with self.engine.connect() as conn:
-            return _rotation(conn, channel_id)
+        async with self.db.read() as conn:
+            return (await _rotations(conn, [channel_id])).get(channel_id, (Rotation(), 0))
 
-    # -- deliveries ---------------------------------------------------------------------------
+    # -- claims -------------------------------------------------------------------------------
 
-    def claim(
+    async def claim_due(
         self,
-        sub: Subscription,
         *,
-        slot: datetime,
-        skipped: Sequence[datetime],
-        next_slot: datetime,
-        picks: Sequence[Pick],
-        known: Sequence[str],
         now: datetime,
+        scope: Scope,
+        limit: int,
+        grace: timedelta,
+        lease: Lease,
+        compose: Compose,
+        known: Sequence[str],
+    ) -> tuple[list[Delivery], bool]:
+        """Claim up to `limit` due subscriptions in one transaction: the latest missed slot of each
+        (if within `grace`) is claimed for `lease.owner`, older ones are recorded as skipped, next
+        slots advance, and each digest's snippets join its channel's history. Returns the claims
+        and whether more may be due. On PostgreSQL, rows another process is claiming are skipped
+        (FOR UPDATE SKIP LOCKED); on SQLite the write lock makes one claimer at a time."""
+        query = (
+            select(subscriptions)
+            .where(subscriptions.c.status == ACTIVE, subscriptions.c.next_slot <= now, scope.clause())
+            .order_by(subscriptions.c.next_slot, subscriptions.c.id)
+            .limit(limit)
+        )
+        if self.db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        try:
+            async with self.db.write() as conn:
+                rows = (await conn.execute(query)).all()
+                subs = [_subscription(row) for row in rows]
+                skipped: list[dict[str, Any]] = []
+                wanted: list[tuple[Subscription, datetime]] = []
+                moves: list[dict[str, Any]] = []
+                for sub in subs:
+                    missed = slots_between(sub.schedule, sub.next_slot, now)
+                    latest = missed[-1]
+                    stale = missed if now - latest > grace else missed[:-1]
+                    skipped += [_values(sub, slot, SKIPPED, now) for slot in stale]
+                    if len(stale) < len(missed):
+                        wanted.append((sub, latest))
+                    moves.append({"b_id": sub.id, "b_next": next_slot(sub.schedule, now)})
+                if stale_count := len(skipped):
+                    await conn.execute(insert(deliveries), skipped)
+                    log.info("%d missed slots recorded as skipped (beyond the grace window or superseded)", stale_count)
+                claimed = await _claim(conn, wanted, now, lease, compose, known, SCHEDULED)
+                if moves:
+                    await conn.execute(
+                        update(subscriptions)
+                        .where(subscriptions.c.id == bindparam("b_id"))
+                        .values(next_slot=bindparam("b_next")),
+                        moves,
+                    )
+                return claimed, len(rows) == limit
+        except exc.IntegrityError:
+            log.warning("a slot was claimed by another process meanwhile; claiming again")
+            return [], True
+
+    async def claim_now(
+        self, subscription_id: int, *, now: datetime, lease: Lease, compose: Compose, known: Sequence[str]
     ) -> Delivery | None:
-        """Claim `slot` for `sub`, record `skipped` slots, advance the next slot, and record the
-        digest's snippets in the channel's history: all or nothing. None if already claimed."""
-        try:
-            with self.transaction() as conn:
-                current = conn.execute(select(subscriptions).where(subscriptions.c.id == sub.id)).first()
-                if current is None or current.status != ACTIVE or current.next_slot != sub.next_slot:
-                    return None  # removed, paused, or another process moved it on
-                for missed in skipped:
-                    conn.execute(insert(deliveries).values(_delivery_values(sub, missed, SKIPPED, now)))
-                conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(next_slot=next_slot))
-                return _claim(conn, sub, slot, picks, known, now)
-        except exc.IntegrityError:
-            return None  # another process claimed this slot first
+        """An extra digest outside the schedule (/digest send-now), claimed at `now`, with its own
+        number and nonce. None if the subscription is gone or paused."""
+        query = select(subscriptions).where(subscriptions.c.id == subscription_id)
+        if self.db.dialect == "postgresql":
+            query = query.with_for_update()
+        async with self.db.write() as conn:
+            row = (await conn.execute(query)).first()
+            if row is None or row.status != ACTIVE:
+                return None
+            (claimed,) = await _claim(conn, [(_subscription(row), now)], now, lease, compose, known, ON_DEMAND)
+            return claimed
 
-    def record_skipped(
-        self, sub: Subscription, skipped: Sequence[datetime], next_slot: datetime, now: datetime
-    ) -> bool:
-        """Every missed slot was too old to send: record them and move on."""
-        try:
-            with self.transaction() as conn:
-                current = conn.execute(select(subscriptions).where(subscriptions.c.id == sub.id)).first()
-                if current is None or current.next_slot != sub.next_slot:
-                    return False
-                for missed in skipped:
-                    conn.execute(insert(deliveries).values(_delivery_values(sub, missed, SKIPPED, now)))
-                conn.execute(update(subscriptions).where(subscriptions.c.id == sub.id).values(next_slot=next_slot))
-                return True
-        except exc.IntegrityError:
-            return False
-
-    def send_now(self, sub: Subscription, picks: Sequence[Pick], known: Sequence[str], now: datetime) -> Delivery:
-        """An extra digest outside the schedule (/digest send-now): claimed at `now`."""
-        with self.transaction() as conn:
-            return _claim(conn, sub, now, picks, known, now)
-
-    def mark_sent(self, delivery: Delivery, message_id: int, now: datetime) -> None:
-        with self.transaction() as conn:
-            conn.execute(
+    async def mark_sent(self, delivery: Delivery, owner: str, message_id: int, now: datetime) -> bool:
+        """Record the digest as posted; False if this process no longer held its lease."""
+        async with self.db.write() as conn:
+            result = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.id == delivery.id)
-                .values(status=SENT, message_id=message_id, sent_at=now, attempts=deliveries.c.attempts + 1)
-            )
-            conn.execute(
+                .where(deliveries.c.id == delivery.id, IS_CLAIMED, deliveries.c.lease_owner == owner)
+                .values(
+                    status=SENT, message_id=message_id, sent_at=now, attempts=deliveries.c.attempts + 1,
+                    lease_owner=None, lease_expires_at=None, error=None,
+                )
+            )  # fmt: skip
+            if result.rowcount != 1:
+                return False
+            await conn.execute(
                 update(subscriptions)
                 .where(subscriptions.c.id == delivery.subscription_id)
                 .values(last_delivery_at=now, digest_count=subscriptions.c.digest_count + 1)
             )
+            return True
 
-    def mark_failed(self, delivery: Delivery, error: str, *, final: bool) -> None:
-        values: dict[str, Any] = {"error": error, "attempts": deliveries.c.attempts + 1}
-        if final:
-            values["status"] = FAILED
-        with self.transaction() as conn:
-            conn.execute(update(deliveries).where(deliveries.c.id == delivery.id).values(**values))
-
-    def claimed(self, since: datetime) -> list[Delivery]:
-        """Deliveries claimed since `since` and not yet sent: to (re)send with their own nonce."""
-        query = (
-            select(deliveries)
-            .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at >= since)
-            .order_by(deliveries.c.id)
-        )
-        with self.engine.connect() as conn:
-            return [_delivery(row) for row in conn.execute(query)]
-
-    def expire_claims(self, before: datetime, reason: str) -> int:
-        with self.transaction() as conn:
-            result = conn.execute(
+    async def mark_failed(self, delivery: Delivery, owner: str, error: str, now: datetime) -> bool:
+        """Record the digest as failed for good. Its snippets leave the channel's history, so they
+        come again in a later digest; nothing counts it as sent."""
+        async with self.db.write() as conn:
+            result = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.status == CLAIMED, deliveries.c.claimed_at < before)
-                .values(status=FAILED, error=reason)
+                .where(deliveries.c.id == delivery.id, IS_CLAIMED, deliveries.c.lease_owner == owner)
+                .values(status=FAILED, error=error, failed_at=now, lease_owner=None, lease_expires_at=None)
             )
-            return int(result.rowcount)
+            if result.rowcount != 1:
+                return False
+            if delivery.digest_number is not None:
+                await conn.execute(
+                    delete(channel_history).where(
+                        channel_history.c.channel_id == delivery.channel_id,
+                        channel_history.c.digest_number == delivery.digest_number,
+                    )
+                )
+            return True
 
-    def deliveries(self, subscription_id: int | None = None) -> list[Delivery]:
+    async def record_attempt(self, delivery: Delivery, error: str) -> None:
+        """A send that did not go through and will be tried again."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery.id)
+                .values(attempts=deliveries.c.attempts + 1, error=error)
+            )
+
+    async def abandon(self, delivery: Delivery, owner: str) -> None:
+        """Give a claim up without knowing whether it was posted: anyone may recover it (and will
+        look in the channel first)."""
+        async with self.db.write() as conn:
+            await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery.id, IS_CLAIMED, deliveries.c.lease_owner == owner)
+                .values(lease_owner=None, lease_expires_at=None)
+            )
+
+    # -- processes and leases -----------------------------------------------------------------
+
+    async def register(self, owner: str, host: str, pid: int, now: datetime) -> None:
+        async with self.db.write() as conn:
+            await conn.execute(
+                insert(workers).values(
+                    owner=owner, host=host[:255], pid=pid, started_at=now, beats=0, beat_at=now, stopped=False
+                )
+            )
+
+    async def heartbeat(self, lease: Lease, now: datetime) -> int:
+        """This process lives: count a beat and renew the lease of every claim it holds. Returns how
+        many claims it holds."""
+        async with self.db.write() as conn:
+            beat = await conn.execute(
+                update(workers).where(workers.c.owner == lease.owner).values(beats=workers.c.beats + 1, beat_at=now)
+            )
+            if beat.rowcount != 1:
+                log.error("this process's heartbeat row %s had gone; writing it again", lease.owner)
+                await conn.execute(
+                    insert(workers).values(
+                        owner=lease.owner, host="?", pid=0, started_at=now, beats=1, beat_at=now, stopped=False
+                    )
+                )
+            renewed = await conn.execute(
+                update(deliveries)
+                .where(IS_CLAIMED, deliveries.c.lease_owner == lease.owner)
+                .values(lease_expires_at=lease.until)
+            )
+            return int(renewed.rowcount)
+
+    async def workers(self) -> list[Worker]:
+        async with self.db.read() as conn:
+            rows = await conn.execute(select(workers))
+            return [Worker(r.owner, r.host, r.pid, r.beats, bool(r.stopped)) for r in rows]
+
+    async def take_over(
+        self, gone: Sequence[str], *, scope: Scope, lease: Lease, now: datetime, limit: int
+    ) -> list[Delivery]:
+        """Claims of processes that are gone (or of none: claims left by the bot before leases)
+        whose leases have ended become this process's. Never a live process's claim."""
+        owner_gone: ColumnElement[bool] = deliveries.c.lease_owner.is_(None)
+        if gone:
+            owner_gone = or_(owner_gone, deliveries.c.lease_owner.in_(list(gone)))
+        expired = or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now)
+        query = (
+            select(deliveries.c.id)
+            .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
+            .where(IS_CLAIMED, owner_gone, expired, scope.clause())
+            .order_by(deliveries.c.id)
+            .limit(limit)
+        )
+        if self.db.dialect == "postgresql":
+            query = query.with_for_update(of=deliveries, skip_locked=True)
+        async with self.db.write() as conn:
+            ids = list((await conn.execute(query)).scalars())
+            if not ids:
+                return []
+            await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(ids), IS_CLAIMED, owner_gone, expired)
+                .values(lease_owner=lease.owner, lease_expires_at=lease.until)
+            )
+            taken = select(deliveries).where(deliveries.c.id.in_(ids), deliveries.c.lease_owner == lease.owner)
+            return [_delivery(row) for row in await conn.execute(taken.order_by(deliveries.c.id))]
+
+    async def retire(self, owner: str, now: datetime) -> None:
+        """A clean stop: this process is gone and its unsent claims may be taken over at once."""
+        async with self.db.write() as conn:
+            await conn.execute(update(workers).where(workers.c.owner == owner).values(stopped=True, beat_at=now))
+            await conn.execute(
+                update(deliveries).where(IS_CLAIMED, deliveries.c.lease_owner == owner).values(lease_expires_at=now)
+            )
+
+    async def forget(self, gone: Sequence[str]) -> None:
+        """Heartbeat rows of processes that are gone and hold no claims any more."""
+        if not gone:
+            return
+        holding = select(deliveries.c.id).where(IS_CLAIMED, deliveries.c.lease_owner == workers.c.owner).exists()
+        async with self.db.write() as conn:
+            await conn.execute(delete(workers).where(workers.c.owner.in_(list(gone)), ~holding))
+
+    # -- reads --------------------------------------------------------------------------------
+
+    async def deliveries(self, subscription_id: int | None = None) -> list[Delivery]:
         query = select(deliveries).order_by(deliveries.c.id)
         if subscription_id is not None:
             query = query.where(deliveries.c.subscription_id == subscription_id)
-        with self.engine.connect() as conn:
-            return [_delivery(row) for row in conn.execute(query)]
+        async with self.db.read() as conn:
+            return [_delivery(row) for row in await conn.execute(query)]
 
-    def last_sent(self, subscription_id: int) -> Delivery | None:
+    async def last(self, subscription_id: int, status: str) -> Delivery | None:
         query = (
             select(deliveries)
-            .where(deliveries.c.subscription_id == subscription_id, deliveries.c.status == SENT)
+            .where(deliveries.c.subscription_id == subscription_id, deliveries.c.status == status)
             .order_by(deliveries.c.id.desc())
             .limit(1)
         )
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+        async with self.db.read() as conn:
+            row = (await conn.execute(query)).first()
+        return _delivery(row) if row else None
+
+    async def delivery(self, delivery_id: int) -> Delivery | None:
+        async with self.db.read() as conn:
+            row = (await conn.execute(select(deliveries).where(deliveries.c.id == delivery_id))).first()
         return _delivery(row) if row else None
 
 
-def _delivery_values(sub: Subscription, slot: datetime, status: str, now: datetime) -> dict[str, Any]:
+def _values(sub: Subscription, slot: datetime, status: str, now: datetime, kind: str = SCHEDULED) -> dict[str, Any]:
     return {
         "subscription_id": sub.id,
         "channel_id": sub.channel_id,
         "slot": slot,
         "status": status,
-        "nonce": nonce_for(sub.id, slot),
+        "nonce": new_nonce(),
         "topics": ",".join(sub.topics),
         "attempts": 0,
         "claimed_at": now,
+        "kind": kind,
+        "digest_number": None,
+        "snippet_ids": None,
+        "lease_owner": None,
+        "lease_expires_at": None,
     }
 
 
-def _claim(
-    conn: Connection, sub: Subscription, slot: datetime, picks: Sequence[Pick], known: Sequence[str], now: datetime
-) -> Delivery:
-    """Insert the claimed delivery, numbered after the channel's last digest, and its history."""
-    _, count = _rotation(conn, sub.channel_id)
-    number = count + 1
-    values = _delivery_values(sub, slot, CLAIMED, now)
-    values.update(digest_number=number, snippet_ids=json.dumps([p.snippet_id for p in picks]))
-    delivery_id = conn.execute(insert(deliveries).values(values)).inserted_primary_key[0]  # type: ignore[index]
-    _record_history(conn, sub.channel_id, picks, number, known, now)
-    return _delivery(conn.execute(select(deliveries).where(deliveries.c.id == delivery_id)).one())
-
-
-def _rotation(conn: Connection, channel_id: int) -> tuple[Rotation, int]:
-    row = conn.execute(select(channels).where(channels.c.channel_id == channel_id)).first()
-    if row is None:
-        return Rotation(), 0
-    posted = conn.execute(
-        select(channel_history.c.snippet_id).where(
-            channel_history.c.channel_id == channel_id, channel_history.c.cycle == row.cycle
+async def _claim(
+    conn: AsyncConnection,
+    wanted: Sequence[tuple[Subscription, datetime]],
+    now: datetime,
+    lease: Lease,
+    compose: Compose,
+    known: Sequence[str],
+    kind: str,
+) -> list[Delivery]:
+    """Insert claimed deliveries, numbered after each channel's last digest, and their history."""
+    if not wanted:
+        return []
+    states = await _rotations(conn, [sub.channel_id for sub, _ in wanted])
+    rows: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    channel_rows: list[dict[str, Any]] = []
+    known_json = json.dumps(sorted(known))
+    for sub, slot in wanted:
+        rotation, count = states.get(sub.channel_id, (Rotation(), 0))
+        picks = compose(sub, rotation)
+        number = count + 1
+        values = _values(sub, slot, CLAIMED, now, kind)
+        values.update(
+            digest_number=number,
+            snippet_ids=json.dumps([p.snippet_id for p in picks]),
+            lease_owner=lease.owner,
+            lease_expires_at=lease.until,
         )
-    ).scalars()
-    return Rotation(row.cycle, frozenset(posted), frozenset(json.loads(row.known_snippets))), row.digest_count
-
-
-def _record_history(
-    conn: Connection, channel_id: int, picks: Sequence[Pick], number: int, known: Sequence[str], now: datetime
-) -> None:
-    cycle = max((p.cycle for p in picks), default=None)
-    for pick in picks:
-        conn.execute(
-            insert(channel_history).values(
-                channel_id=channel_id, cycle=pick.cycle, snippet_id=pick.snippet_id, digest_number=number, posted_at=now
-            )
+        rows.append(values)
+        history += [
+            {"channel_id": sub.channel_id, "cycle": p.cycle, "snippet_id": p.snippet_id, "digest_number": number,
+             "posted_at": now}
+            for p in picks
+        ]  # fmt: skip
+        cycle = max([rotation.cycle, *(p.cycle for p in picks)])
+        channel_rows.append(
+            {"b_channel": sub.channel_id, "cycle": cycle, "digest_count": number, "known_snippets": known_json,
+             "new": sub.channel_id not in states}
+        )  # fmt: skip
+    inserted = await conn.execute(insert(deliveries).returning(deliveries, sort_by_parameter_order=True), rows)
+    claimed = [_delivery(row) for row in inserted]
+    if history:
+        await conn.execute(insert(channel_history), history)
+    fresh = [r for r in channel_rows if r["new"]]
+    known_rows = [r for r in channel_rows if not r["new"]]
+    if fresh:
+        columns = ("cycle", "digest_count", "known_snippets")
+        await conn.execute(
+            insert(channels), [{"channel_id": r["b_channel"], **{k: r[k] for k in columns}} for r in fresh]
         )
-    state = conn.execute(select(channels).where(channels.c.channel_id == channel_id)).first()
-    values = {"digest_count": number, "known_snippets": json.dumps(sorted(known))}
-    if state is None:
-        conn.execute(insert(channels).values(channel_id=channel_id, cycle=cycle or 1, **values))
-    else:
-        conn.execute(
+    if known_rows:
+        await conn.execute(
             update(channels)
-            .where(channels.c.channel_id == channel_id)
-            .values(cycle=max(cycle or 1, state.cycle), **values)
+            .where(channels.c.channel_id == bindparam("b_channel"))
+            .values(
+                cycle=bindparam("cycle"), digest_count=bindparam("digest_count"),
+                known_snippets=bindparam("known_snippets"),
+            ),
+            [{k: v for k, v in r.items() if k != "new"} for r in known_rows],
+        )  # fmt: skip
+    return claimed
+
+
+async def _rotations(conn: AsyncConnection, channel_ids: Sequence[int]) -> dict[int, tuple[Rotation, int]]:
+    """Each channel's current cycle, what it has had in it, and its digest count, in two queries."""
+    if not channel_ids:
+        return {}
+    ids = list(channel_ids)
+    states = {row.channel_id: row for row in await conn.execute(select(channels).where(channels.c.channel_id.in_(ids)))}
+    if not states:
+        return {}
+    posted: dict[int, set[str]] = {channel: set() for channel in states}
+    query = (
+        select(channel_history.c.channel_id, channel_history.c.snippet_id)
+        .join(
+            channels,
+            and_(channels.c.channel_id == channel_history.c.channel_id, channels.c.cycle == channel_history.c.cycle),
         )
+        .where(channel_history.c.channel_id.in_(ids))
+    )
+    for channel_id, snippet_id in await conn.execute(query):
+        posted[channel_id].add(snippet_id)
+    return {
+        channel: (
+            Rotation(row.cycle, frozenset(posted[channel]), frozenset(json.loads(row.known_snippets))),
+            row.digest_count,
+        )
+        for channel, row in states.items()
+    }
 
 
 def _subscription(row: Any) -> Subscription:
@@ -542,7 +637,20 @@ def _delivery(row: Any) -> Delivery:
         attempts=row.attempts,
         error=row.error,
         claimed_at=row.claimed_at,
+        sent_at=row.sent_at,
+        kind=row.kind,
+        lease_owner=row.lease_owner,
+        lease_expires_at=row.lease_expires_at,
+        failed_at=row.failed_at,
     )
+
+
+def _as_utc(value: Any) -> datetime | None:
+    """A min() over a UTC column: SQLite hands back its text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def utcnow() -> datetime:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.adapters.console_digests import CONSOLE_CHANNEL, ConsoleDigests
-from bot.digest.store import SENT, Store
+from bot.digest.store import SENT
 from bot.router import Router
 from tests.conftest import RunBot
 
@@ -29,21 +29,24 @@ def test_cli_preview_refuses_an_unknown_topic(run_bot: RunBot) -> None:
 
 def test_the_console_subscribes_itself_and_prints_digests_as_they_fire(router: Router, tmp_path: Path) -> None:
     out = io.StringIO()
-    store = Store.open(f"sqlite:///{tmp_path / 'console.db'}")
-    digests = ConsoleDigests(store, lambda: router, out, tick_seconds=0.1)
-    text = digests.handle("subscribe 08:00 Europe/Berlin weekdays arms")
-    assert "Digest subscribed" in text and "this console" in text
-    assert "08:00 Europe/Berlin, Monday to Friday" in digests.handle("list")
-    # Pretend the slot came a minute ago, then let the console's own scheduler run.
-    sub = store.subscription(CONSOLE_CHANNEL)
-    assert sub is not None
-    due = datetime.now(UTC) - timedelta(minutes=1)
-    store.set_status(sub.id, "active", None, next_slot=due)
-    digests.service.clock = lambda: due + timedelta(seconds=1)
+    digests = ConsoleDigests(f"sqlite:///{tmp_path / 'console.db'}", lambda: router, out, poll_seconds=60)
     digests.start()
-    deadline = time.monotonic() + 10
-    while "Digest #1" not in out.getvalue() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    digests.stop()
-    assert "Digest #1" in out.getvalue()
-    assert [d.status for d in store.deliveries()] == [SENT]
+    try:
+        text = digests.handle("subscribe 08:00 Europe/Berlin weekdays arms")
+        assert "Digest subscribed" in text and "this console" in text
+        assert "08:00 Europe/Berlin, Monday to Friday" in digests.handle("list")
+        assert digests.service is not None
+        store = digests.service.store
+        sub = digests.call(store.subscription(CONSOLE_CHANNEL))
+        # Its next slot comes in a second: the scheduler wakes for it (the safety poll is a minute away).
+        slot = datetime.now(UTC) + timedelta(seconds=1)
+        digests.call(store.set_status(sub.id, "active", None, next_slot=slot))
+        digests.wake()
+        deadline = time.monotonic() + 15
+        while "Digest #1" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "Digest #1" in out.getvalue()
+        (delivery,) = digests.call(store.deliveries())
+        assert delivery.status == SENT and delivery.claimed_at is not None
+    finally:
+        digests.stop()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.adapters.discord.client import BriefBot
 from bot.briefing.models import Briefing
@@ -65,7 +67,10 @@ async def test_the_subscription_and_its_next_time_survive_a_restart(
     (embed,) = listing.body["data"]["embeds"]
     (field,) = embed["fields"]
     assert "08:00 Europe/Berlin, Monday to Friday" in field["value"]
-    assert "Next: " in field["value"] and ("CET" in field["value"] or "CEST" in field["value"])
+    # The next time as a Discord timestamp, shown to each reader in their own zone: 08:00 in Berlin.
+    (unix,) = re.findall(r"Next: <t:(\d+):F>", field["value"])
+    local = datetime.fromtimestamp(int(unix), ZoneInfo("Europe/Berlin"))
+    assert (local.hour, local.minute) == (8, 0) and local.weekday() < 5
     assert "Status: active" in field["value"]
 
 
@@ -89,22 +94,47 @@ async def test_readers_cannot_manage_digests(fake: FakeDiscord, bot: BriefBot) -
     assert "Manage Server" in description(response)
 
 
-async def test_bad_schedules_get_a_clear_ephemeral_refusal(fake: FakeDiscord, bot: BriefBot) -> None:
+async def test_bad_schedules_get_a_clear_ephemeral_refusal_and_nothing_is_stored(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
     for options, says in (
-        ({"time": "25:00", "timezone": "UTC"}, "is not a time"),
-        ({"time": "08:00", "timezone": "Mars/Base"}, "is not a time zone"),
-        ({"time": "02:30", "timezone": "Europe/Berlin"}, "does not exist in Europe/Berlin"),
+        ({"time": "25:00", "timezone": "UTC"}, "is not a time: use HH:MM on a 24-hour clock, e.g. 08:00"),
+        ({"time": "08:00", "timezone": "Mars/Base"}, "is not a time zone: use an IANA name such as Europe/Berlin"),
+        ({"time": "08:00", "timezone": "UTC", "weekdays": ","}, "has an empty item between commas"),
+        ({"time": "08:00", "timezone": "UTC", "weekdays": "monkey,tuesdayX"}, "“monkey” and “tuesdayX” are not days"),
         ({"time": "08:00", "timezone": "UTC", "topics": "cooking"}, "No topic matches “cooking”"),
+        ({"time": "08:00", "timezone": "UTC", "topics": "arms,"}, "has an empty item between commas"),
+        ({"time": "08:00", "timezone": "UTC", "weekdays": "mon", "topics": "cooking"}, "No topic matches"),
     ):
         response = await moderator(fake, "subscribe", **options)
         assert response.body["data"]["flags"] & EPHEMERAL
         assert says in description(response)
+        assert "e.g." in description(response) or "such as" in description(response) or "Topics:" in description(
+            response
+        )
+    listing = await moderator(fake, "list")
+    assert listing.body["data"]["embeds"][0]["title"] == "No digests"
+
+
+async def test_a_time_the_clocks_skip_is_accepted_and_the_reply_says_when_it_goes_instead(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
+    response = await moderator(fake, "subscribe", time="02:30", timezone="Europe/Berlin")
+    text = description(response)
+    assert "Digest subscribed" in response.body["data"]["embeds"][0]["title"]
+    assert "the clocks in Europe/Berlin go forward past 02:30" in text
+    assert "goes out once, at 03:00, right after the change" in text
 
 
 async def test_subscribing_where_the_bot_cannot_post_is_refused(fake: FakeDiscord, bot: BriefBot) -> None:
-    fake.bot_permissions = str(1024 | 2048)  # no Embed Links
+    fake.bot_permissions = str(1024 | 2048 | 65536)  # no Embed Links
     response = await moderator(fake, "subscribe", time="08:00", timezone="UTC")
     assert "lacks Embed Links" in description(response)
+    # Read Message History too: without it, a digest that may have been posted before a crash
+    # could not be looked for.
+    fake.bot_permissions = str(1024 | 2048 | 16384)
+    response = await moderator(fake, "subscribe", time="08:00", timezone="UTC")
+    assert "lacks Read Message History" in description(response)
 
 
 async def test_preview_pause_resume_send_now_and_remove(fake: FakeDiscord, bot: BriefBot) -> None:
@@ -116,7 +146,7 @@ async def test_preview_pause_resume_send_now_and_remove(fake: FakeDiscord, bot: 
     payload = fake.slash("digest send-now", by=fake.owner)
     await interact(fake, payload)
     edit = await followup(fake, payload)
-    assert edit.body["embeds"][0]["title"] == "Digest sent"
+    assert edit.status == 200 and edit.body["embeds"][0]["title"] == "Digest sent"
     assert fake.messages[fake.originals[payload["token"]]]["embeds"][0]["title"] == "Digest sent"
     assert len(fake.sent("POST", rf"/channels/{fake.channel_id}/messages")) == 1
     assert "removed" in (await moderator(fake, "remove")).body["data"]["embeds"][0]["title"].lower()

@@ -1,18 +1,34 @@
 """A fake Discord on 127.0.0.1 that the unmodified discord.py client logs into.
 
 REST under /api/v10 and a gateway websocket at /gateway: HELLO, READY and GUILD_CREATE, then
-whatever a test dispatches. Every request body is checked against Discord's OpenAPI description
-(when one is given) and Discord's limits; a failing body gets Discord's 400, so the bot sees what
-Discord would do. Tests read what was sent from `requests` and `messages`.
+whatever a test dispatches. It behaves like Discord where digests depend on it:
+
+- every request body is checked against Discord's OpenAPI description (when one is given) and
+  Discord's limits; a failing body gets Discord's 400;
+- latency: every REST answer takes `latency` seconds;
+- rate limits (`Limits`): 50 requests per second per bot (interaction responses exempt) and 5
+  messages per 5 seconds per channel, as sliding windows, answered with Discord's 429 body
+  (`retry_after`, `global`) and headers (`Retry-After`, `X-RateLimit-*`, `Via`);
+- nonces: a message posted with `enforce_nonce` and a nonce seen in that channel within
+  `nonce_ttl` seconds returns the first message; after that the nonce is forgotten, as Discord does;
+- faults on demand: the next matching request can lose its connection or hang (before or after the
+  message is created), or answer a status;
+- GET /channels/{id}/messages (before, after, around, limit), so recovery can look.
+
+Tests read what was sent from `requests` and `messages`, or, when the server runs in a process of
+its own (`python -m tests.fakediscord`), through the control routes under /_fake/.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
+import math
 import re
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,6 +36,9 @@ from typing import Any, Literal
 from aiohttp import WSMsgType, web
 
 from tests.fakediscord.spec import SpecValidator, could_ping, limit_problems
+
+GLOBAL_PER_SECOND = 50
+CHANNEL_MESSAGES, CHANNEL_SECONDS = 5, 5.0
 
 JSON = "application/json"  # exactly this: discord.py decodes only when the type has no charset
 EPOCH = 1420070400000
@@ -78,6 +97,7 @@ class Recorded:
     body: Any
     status: int
     problems: list[str] = field(default_factory=list)
+    at: float = field(default_factory=time.time)  # when it arrived (wall clock, for benchmarks)
 
 
 @dataclass
@@ -86,6 +106,43 @@ class Failure:
     pattern: re.Pattern[str]
     status: int
     remaining: int
+
+
+@dataclass
+class Fault:
+    """A request that goes wrong at the network level: the connection drops ("reset") or the answer
+    never comes ("hang"), before or after Discord has created the message."""
+
+    method: str
+    pattern: re.Pattern[str]
+    kind: str  # "reset" or "hang"
+    after_create: bool
+    remaining: int
+    hang_seconds: float = 30.0
+
+
+@dataclass
+class Limits:
+    """Discord's limits as this fake enforces them; None switches one off."""
+
+    global_per_second: int | None = GLOBAL_PER_SECOND
+    channel_messages: int | None = CHANNEL_MESSAGES
+    channel_seconds: float = CHANNEL_SECONDS
+    nonce_ttl: float = 300.0  # Discord remembers a nonce "for a few minutes"
+    latency: float = 0.0
+
+
+@dataclass
+class Window:
+    """A sliding window of request times (monotonic seconds)."""
+
+    size: float
+    times: deque[float] = field(default_factory=deque)
+
+    def count(self, now: float) -> int:
+        while self.times and self.times[0] <= now - self.size:
+            self.times.popleft()
+        return len(self.times)
 
 
 def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
@@ -103,9 +160,15 @@ def user(user_id: str, name: str, *, bot: bool = False) -> dict[str, Any]:
 
 class FakeDiscord:
     def __init__(
-        self, spec: SpecValidator | None = None, *, strict_limits: bool = True, token: str | None = None
+        self,
+        spec: SpecValidator | None = None,
+        *,
+        strict_limits: bool = True,
+        token: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.spec = spec
+        self.limits = limits or Limits()
         # With a token, requests with any other Authorization get Discord's 401.
         self.token = token
         self.strict_limits = strict_limits
@@ -122,10 +185,21 @@ class FakeDiscord:
         self.acknowledged: set[str] = set()  # interaction tokens answered (a second answer is refused)
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}  # message id → message
+        self.created: dict[str, float] = {}  # message id → when it was created (wall clock)
         self.commands: dict[str | None, list[dict[str, Any]]] = {}  # guild id (None: global) → commands
         self.interactions: dict[str, dict[str, Any]] = {}  # token → interaction payload
         self.originals: dict[str, str] = {}  # interaction token → id of its response message
         self.failures: list[Failure] = []
+        self.faults: list[Fault] = []
+        # More text channels in the guild (REST only): every one accepts messages.
+        self.channels: set[str] = {self.channel_id}
+        self.by_channel: dict[str, list[dict[str, Any]]] = {}  # channel id → its messages, oldest first
+        self.nonces: dict[tuple[str, str], tuple[dict[str, Any], float]] = {}  # (channel, nonce) → message, when
+        self.rate_limited: Counter[str] = Counter()  # 429s answered, by scope ("global", "user")
+        self.nonce_hits = 0  # repeated nonces answered with the first message
+        self.posted_counts: Counter[str] = Counter()  # channel id → messages posted there
+        self._global = Window(1.0)
+        self._channel_windows: dict[str, Window] = {}
         # What the bot may do in the channel (the interaction's app_permissions), and channels that
         # answer its messages with 403.
         self.bot_permissions = PERMISSIONS_ALL
@@ -167,7 +241,9 @@ class FakeDiscord:
         app.router.add_route("*", f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._webhook_message)
         app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_get(f"{api}/channels/{{channel}}/messages", self._channel_messages)
         app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
+        add_control_routes(app, self)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
@@ -185,6 +261,42 @@ class FakeDiscord:
     def fail_next(self, method: str, path_pattern: str, status: int = 500, times: int = 1) -> None:
         """Answer the next `times` matching requests with `status` (a Discord outage, say)."""
         self.failures.append(Failure(method.upper(), re.compile(path_pattern), status, times))
+
+    def fault_next(
+        self,
+        method: str,
+        path_pattern: str,
+        kind: str,
+        *,
+        after_create: bool = False,
+        times: int = 1,
+        hang_seconds: float = 30.0,
+    ) -> None:
+        """The next `times` matching requests lose their connection ("reset") or never get an answer
+        ("hang"); with `after_create`, Discord has created the message first."""
+        if kind not in ("reset", "hang"):
+            raise ValueError(kind)
+        self.faults.append(Fault(method.upper(), re.compile(path_pattern), kind, after_create, times, hang_seconds))
+
+    def add_channels(self, count: int) -> list[str]:
+        """`count` more text channels that accept messages (known to REST, not to the gateway)."""
+        made = [snowflake() for _ in range(count)]
+        self.channels.update(made)
+        return made
+
+    def channel_messages(self, channel_id: str) -> list[dict[str, Any]]:
+        return list(self.by_channel.get(channel_id, []))
+
+    def stats(self, detail: bool = True) -> dict[str, Any]:
+        """What happened, for benchmarks: messages (per channel with `detail`), 429s by scope,
+        repeated nonces."""
+        return {
+            "posted": sum(self.posted_counts.values()),
+            "messages": dict(self.posted_counts) if detail else {},
+            "rate_limited": dict(self.rate_limited),
+            "nonce_hits": self.nonce_hits,
+            "requests": len(self.requests),
+        }
 
     async def wait_for(self, predicate: Callable[[Recorded], bool], timeout: float = 5.0) -> Recorded:
         async with self._changed:
@@ -395,7 +507,7 @@ class FakeDiscord:
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
-        if request.path == "/gateway":
+        if request.path == "/gateway" or request.path.startswith("/_fake/"):
             return await handler(request)
         body = None
         if request.can_read_body:
@@ -409,34 +521,115 @@ class FakeDiscord:
         if self.token is not None and not authorised and not path.startswith(("/interactions/", "/webhooks/")):
             return self._json({"message": "401: Unauthorized", "code": 0}, status=401)
         record = Recorded(request.method, path, query, body, 0)
-        if request.method in ("POST", "PUT", "PATCH"):
-            if self.spec is not None:
-                credentials = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
-                record.problems = self.spec.problems(request.method, path, query, body, credentials)
-            elif self.strict_limits and isinstance(body, dict):
-                record.problems = limit_problems(body)
-        response: web.StreamResponse
-        failure = next(
-            (f for f in self.failures if f.remaining and f.method == request.method and f.pattern.search(path)), None
-        )
-        if failure is not None:
-            failure.remaining -= 1
-            response = self._json({"message": "Internal Server Error", "code": 0}, status=failure.status)
-        elif record.problems:
-            errors = {"_errors": [{"code": "BASE_TYPE_INVALID", "message": p} for p in record.problems]}
-            response = self._json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, status=400)
-        else:
-            request[BODY] = body
-            response = await handler(request)
+        response: web.StreamResponse | None = self._rate_limit(request.method, path)
+        if response is None:
+            if request.method in ("POST", "PUT", "PATCH") or _MESSAGES.fullmatch(path):
+                if self.spec is not None:
+                    credentials = {k: v for k, v in request.headers.items() if k.lower() == "authorization"}
+                    record.problems = self.spec.problems(request.method, path, query, body, credentials)
+                elif self.strict_limits and isinstance(body, dict):
+                    record.problems = limit_problems(body)
+            if self.limits.latency:
+                await asyncio.sleep(self.limits.latency)
+            failure = next(
+                (f for f in self.failures if f.remaining and f.method == request.method and f.pattern.search(path)),
+                None,
+            )
+            fault = next(
+                (f for f in self.faults if f.remaining and f.method == request.method and f.pattern.search(path)), None
+            )
+            if failure is not None:
+                failure.remaining -= 1
+                response = self._json({"message": "Internal Server Error", "code": 0}, status=failure.status)
+            elif record.problems:
+                errors = {"_errors": [{"code": "BASE_TYPE_INVALID", "message": p} for p in record.problems]}
+                response = self._json({"code": 50035, "message": "Invalid Form Body", "errors": errors}, status=400)
+            elif fault is not None:
+                fault.remaining -= 1
+                request[BODY] = body
+                record.status = 599  # no answer reached the client
+                async with self._changed:
+                    self.requests.append(record)
+                    self._changed.notify_all()
+                return await self._fault(fault, request, handler, record)
+            else:
+                request[BODY] = body
+                response = await handler(request)
         record.status = response.status
         async with self._changed:
             self.requests.append(record)
             self._changed.notify_all()
         return response
 
-    def _json(self, data: Any, status: int = 200) -> web.Response:
+    async def _fault(
+        self, fault: Fault, request: web.Request, handler: Callable[..., Any], record: Recorded
+    ) -> web.StreamResponse:
+        """The connection drops, or the answer never comes; the message exists if `after_create`."""
+        response: web.StreamResponse = web.Response(status=599)
+        if fault.after_create:
+            response = await handler(request)
+        record.problems = [f"fault: {fault.kind}{' after creating' if fault.after_create else ''}"]
+        if fault.kind == "hang":
+            await asyncio.sleep(fault.hang_seconds)
+        elif request.transport is not None:
+            request.transport.abort()
+        return response
+
+    def _rate_limit(self, method: str, path: str) -> web.Response | None:
+        """Discord's global limit (per bot, interaction responses exempt) and the per-channel limit
+        on messages, as sliding windows; a refusal is Discord's 429 and is not counted."""
+        now = time.monotonic()
+        limits = self.limits
+        counted = limits.global_per_second is not None and not path.startswith(("/interactions/", "/webhooks/"))
+        if counted and self._global.count(now) >= (limits.global_per_second or 0):
+            return self._too_many(self._global.times[0] + 1.0 - now, scope="global")
+        channel = _POST_MESSAGE.fullmatch(path) if method == "POST" else None
+        window: Window | None = None
+        if channel is not None and limits.channel_messages is not None:
+            window = self._channel_windows.setdefault(channel.group(1), Window(limits.channel_seconds))
+            if window.count(now) >= limits.channel_messages:
+                retry = window.times[0] + limits.channel_seconds - now
+                return self._too_many(retry, scope="user", bucket=channel.group(1), window=window)
+        if counted:
+            self._global.times.append(now)
+        if window is not None:
+            window.times.append(now)
+        return None
+
+    def _too_many(
+        self, retry: float, *, scope: str, bucket: str | None = None, window: Window | None = None
+    ) -> web.Response:
+        self.rate_limited[scope] += 1
+        retry = max(0.001, round(retry, 3))
+        is_global = scope == "global"
+        body = {"message": "You are being rate limited.", "retry_after": retry, "global": is_global, "code": 0}
+        headers = {"Retry-After": str(math.ceil(retry)), "X-RateLimit-Scope": scope, "Via": "1.1 google"}
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        if bucket is not None and window is not None:
+            headers.update(self._bucket_headers(bucket, window, reset_after=retry))
+        return self._json(body, status=429, headers=headers)
+
+    def _bucket_headers(self, channel: str, window: Window, *, reset_after: float | None = None) -> dict[str, str]:
+        """Discord's X-RateLimit-* headers for the per-channel message bucket."""
+        limit = self.limits.channel_messages or CHANNEL_MESSAGES
+        now = time.monotonic()
+        used = window.count(now)
+        if reset_after is None:
+            reset_after = (window.times[0] + window.size - now) if window.times else window.size
+        return {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - used)),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": hashlib.sha1(b"POST /channels/{channel_id}/messages").hexdigest()[:32],
+        }
+
+    def _json(self, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
         # Set the header by hand: aiohttp's content_type= would append "; charset=utf-8".
-        return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON})
+        return web.Response(
+            body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})}
+        )
 
     async def _me(self, _: web.Request) -> web.Response:
         return self._json(self.bot_user)
@@ -510,9 +703,13 @@ class FakeDiscord:
             "flags": body.get("flags", flags) or 0,
             "application_id": self.application_id,
         }
+        self.created[message["id"]] = time.time()
         if "nonce" in body:
             message["nonce"] = body["nonce"]
         self.messages[message["id"]] = message
+        if channel_id is not None:
+            self.by_channel.setdefault(channel_id, []).append(message)
+            self.posted_counts[channel_id] += 1
         return message
 
     async def _callback(self, request: web.Request) -> web.Response:
@@ -592,20 +789,55 @@ class FakeDiscord:
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         channel = request.match_info["channel"]
-        if channel != self.channel_id:
+        if channel not in self.channels:
             return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
         if channel in self.forbidden:
             return self._json({"message": "Missing Access", "code": 50001}, status=403)
+        headers = self._bucket_headers(channel, self._channel_windows.setdefault(channel, Window(CHANNEL_SECONDS)))
         body = request[BODY]
         nonce = body.get("nonce")
+        now = time.monotonic()
         if nonce is not None and body.get("enforce_nonce"):
-            for message in self.messages.values():
-                if message.get("nonce") == nonce and message["channel_id"] == channel:
-                    return self._json(message)  # Discord returns the first message for a repeated nonce
-        return self._json(self._message(body, channel_id=channel))
+            seen = self.nonces.get((channel, str(nonce)))
+            if seen is not None and now - seen[1] < self.limits.nonce_ttl:
+                self.nonce_hits += 1
+                return self._json(seen[0], headers=headers)  # Discord returns the first message
+        message = self._message(body, channel_id=channel)
+        if nonce is not None and body.get("enforce_nonce"):
+            self.nonces[(channel, str(nonce))] = (message, now)
+        return self._json(message, headers=headers)
+
+    async def _channel_messages(self, request: web.Request) -> web.Response:
+        """A channel's messages, newest first, like Discord: `limit` (1-100, default 50) of those
+        before, after or around an id."""
+        channel = request.match_info["channel"]
+        if channel not in self.channels:
+            return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
+        if channel in self.forbidden:
+            return self._json({"message": "Missing Access", "code": 50001}, status=403)
+        try:
+            limit = int(request.query.get("limit", "50"))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= 100:
+            return self._json({"message": "Invalid Form Body", "code": 50035}, status=400)
+        visible = [m for m in self.by_channel.get(channel, []) if not m["flags"] & 64]
+        if "after" in request.query:
+            after = int(request.query["after"])
+            chosen = [m for m in visible if int(m["id"]) > after][:limit]
+        elif "before" in request.query:
+            before = int(request.query["before"])
+            chosen = [m for m in visible if int(m["id"]) < before][-limit:]
+        elif "around" in request.query:
+            around = int(request.query["around"])
+            index = next((i for i, m in enumerate(visible) if int(m["id"]) >= around), len(visible))
+            chosen = visible[max(0, index - limit // 2) : index - limit // 2 + limit]
+        else:
+            chosen = visible[-limit:]
+        return self._json(sorted(chosen, key=lambda m: int(m["id"]), reverse=True))
 
     async def _channel(self, request: web.Request) -> web.Response:
-        if request.match_info["channel"] != self.channel_id:
+        if request.match_info["channel"] not in self.channels:
             return self._json({"message": "Unknown Channel", "code": 10003}, status=404)
         return self._json(self._channel_payload())
 
@@ -715,6 +947,66 @@ class FakeDiscord:
         finally:
             self.sockets.remove(socket)
         return socket
+
+
+_MESSAGES = re.compile(r"/channels/\d+/messages")
+_POST_MESSAGE = re.compile(r"/channels/(\d+)/messages")
+
+
+def add_control_routes(app: web.Application, fake: FakeDiscord) -> None:
+    """Routes under /_fake/ for tests and benchmarks that run this server in another process."""
+
+    async def channels(request: web.Request) -> web.Response:
+        count = int((await request.json()).get("count", 0))
+        return fake._json({"guild_id": fake.guild_id, "channel_id": fake.channel_id, "added": fake.add_channels(count)})
+
+    async def info(_: web.Request) -> web.Response:
+        return fake._json(
+            {"guild_id": fake.guild_id, "channel_id": fake.channel_id, "application_id": fake.application_id,
+             "owner": fake.owner, "reader": fake.reader, "identified": fake.identified.is_set()}
+        )  # fmt: skip
+
+    async def interaction(request: web.Request) -> web.Response:
+        """Dispatch a slash command: {"name": "digest send-now", "options": {…}, "by": "owner"}."""
+        spec = await request.json()
+        by = fake.owner if spec.get("by") == "owner" else fake.reader
+        payload = fake.slash(spec["name"], spec.get("options") or {}, by=by)
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        return fake._json({"id": payload["id"], "token": payload["token"], "sent_at": time.time()})
+
+    async def stats(request: web.Request) -> web.Response:
+        return fake._json(fake.stats(detail=request.query.get("detail") != "0"))
+
+    async def requests(request: web.Request) -> web.Response:
+        """Requests whose path matches `path` (a regular expression), with status and time."""
+        pattern = re.compile(request.query.get("path", ".*"))
+        found = [
+            {"method": r.method, "path": r.path, "status": r.status, "at": r.at, "body": r.body}
+            for r in fake.requests
+            if pattern.search(r.path)
+        ]
+        return fake._json(found)
+
+    async def messages(request: web.Request) -> web.Response:
+        channel = request.query.get("channel")
+        chosen = fake.channel_messages(channel) if channel else [m for m in fake.messages.values() if m["type"] == 0]
+        return fake._json([{"id": m["id"], "channel_id": m["channel_id"], "at": fake.created[m["id"]],
+                            "footer": [(e.get("footer") or {}).get("text") for e in m.get("embeds", [])]}
+                           for m in chosen])  # fmt: skip
+
+    async def faults(request: web.Request) -> web.Response:
+        spec = await request.json()
+        fake.fault_next(spec["method"], spec["path"], spec["kind"], after_create=spec.get("after_create", False),
+                        times=spec.get("times", 1))  # fmt: skip
+        return fake._json({"ok": True})
+
+    app.router.add_post("/_fake/channels", channels)
+    app.router.add_get("/_fake/info", info)
+    app.router.add_post("/_fake/interaction", interaction)
+    app.router.add_get("/_fake/stats", stats)
+    app.router.add_get("/_fake/requests", requests)
+    app.router.add_get("/_fake/messages", messages)
+    app.router.add_post("/_fake/faults", faults)
 
 
 def _option(name: str, value: Any) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from tests.conftest import PROJECT
 from tests.discord.conftest import TOKEN, interact, running, settings_for
-from tests.discord.test_digest_crash import due_subscription
+from tests.discord.test_digest_crash import due_subscriptions
 from tests.fakediscord.server import FakeDiscord
 
 COMPOSE = PROJECT / "compose.yaml"
@@ -232,7 +232,8 @@ async def fetch(server: StatusServer, path: str) -> tuple[int, str]:
 
 
 async def test_healthz_names_what_is_wrong(fake: FakeDiscord, briefing: Briefing, tmp_path: Path) -> None:
-    async with running(settings_for(fake), briefing) as bot:
+    database = tmp_path / "digests.db"
+    async with running(settings_for(fake, database_url=f"sqlite:///{database}"), briefing) as bot:
         server = StatusServer(bot)
         await server.start("127.0.0.1:0")
         try:
@@ -240,20 +241,17 @@ async def test_healthz_names_what_is_wrong(fake: FakeDiscord, briefing: Briefing
             assert status == 200, body
             checks = json.loads(body)["checks"]
             assert {name: c["ok"] for name, c in checks.items()} == {"gateway": 1, "database": 1, "briefing": 1}
-            from sqlalchemy import create_engine
-
-            assert bot.digests is not None
-            working = bot.digests.store.engine
-            bot.digests.store.engine = create_engine(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'x.db'}")
+            # The database file moved away under the running bot: the check names it.
+            database.rename(tmp_path / "elsewhere.db")
             try:
                 status, body = await fetch(server, "/healthz")
             finally:
-                bot.digests.store.engine = working
+                (tmp_path / "elsewhere.db").rename(database)
             assert status == 503
             document = json.loads(body)
             assert document["ok"] is False
             assert not document["checks"]["database"]["ok"] and document["checks"]["gateway"]["ok"]
-            assert "unable to open database file" in document["checks"]["database"]["detail"]
+            assert str(database) in document["checks"]["database"]["detail"]
         finally:
             await server.stop()
     status_closed = StatusServer(bot)
@@ -264,7 +262,7 @@ async def test_metrics_count_answers_digests_and_rate_limit_waits(
     fake: FakeDiscord, briefing: Briefing, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{tmp_path / 'digests.db'}"
-    due_subscription(fake, url)
+    await due_subscriptions(url, fake.guild_id, [fake.channel_id])
     async with running(settings_for(fake, database_url=url), briefing) as bot:
         server = StatusServer(bot)
         await server.start("127.0.0.1:0")
@@ -303,11 +301,11 @@ def test_the_digest_figures_interface_is_four_numbers() -> None:
     assert "briefbot_digests_sent" not in Metrics().exposition(None).decode()
 
 
-async def test_digest_figures_are_none_before_the_digest_service_runs() -> None:
+def test_digest_figures_are_none_before_the_digest_service_runs() -> None:
     class NotStarted:
         digests = None
 
-    assert await digest_figures(NotStarted()) is None
+    assert digest_figures(NotStarted()) is None
 
 
 @pytest.mark.parametrize(

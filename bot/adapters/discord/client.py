@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-import signal
-from datetime import UTC, timedelta
 from typing import Any
 
 import discord
 import yarl
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
-from bot.adapters.discord.render import digest_embed
+from bot.adapters.discord.sender import DiscordDigestSender
 from bot.briefing.models import Briefing
 from bot.commands.registry import Surface
 from bot.commands.reload import settle
 from bot.config import Settings
 from bot.digest.commands import DigestCommands
-from bot.digest.service import DeliveryFailed, DeliveryRefused, DigestService
-from bot.digest.store import Store
-from bot.reply import Reply
+from bot.digest.service import DigestService, digest_settings
+from bot.digest.store import Scope, Store
 from bot.router import Router
 
 log = logging.getLogger("briefbot")
@@ -53,9 +46,10 @@ class BriefBot(commands.Bot):
         self.settings = settings
         self.router = Router(briefing, Surface.discord)
         self.sync_on_start = sync_on_start
-        self.scheduler: AsyncIOScheduler | None = None
         self.digests: DigestService | None = None
+        self.digest_sender: DiscordDigestSender | None = None
         self._digest_commands: DigestCommands | None = None
+        self._digests_running = False
 
     @property
     def digest_commands(self) -> DigestCommands:
@@ -73,76 +67,46 @@ class BriefBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to guild %s", len(synced), guild_id)
-        settle()  # what start-up built lives as long as the process (see bot/commands/reload.py)
+        # What start-up built lives as long as the process: out of the cyclic collector's full passes,
+        # which otherwise stop the event loop for about 200 ms every half minute during a digest
+        # burst (measured; see bot/commands/reload.py).
+        settle()
 
     async def _start_digests(self) -> None:
-        """The store, the delivery service and one APScheduler tick job (see DESIGN.md)."""
-        store = await asyncio.to_thread(Store.open, self.settings.database_url.get_secret_value())
+        """The store (migrated), the sender and the delivery pipeline with its scheduler."""
+        settings = self.settings
+        store = await Store.open(settings.database_url.get_secret_value())
+        self.digest_sender = DiscordDigestSender(
+            token=self.http.token or settings.token or "",
+            bot_user_id=lambda: self.user.id if self.user else None,
+            timeout=settings.digest_send_timeout,
+            user_agent=self.http.user_agent,
+        )
         self.digests = DigestService(
-            store,
-            lambda: self.router,
-            self.post_digest,
-            grace=timedelta(minutes=self.settings.digest_grace_minutes),
-            mine=self.schedules_guild,
-            checkpoint=_crash_point(self.settings.crash_at),
+            store, lambda: self.router, self.digest_sender, scope=self.digest_scope, settings=digest_settings(settings)
         )
         self._digest_commands = DigestCommands(self.digests)
-        self.scheduler = AsyncIOScheduler(timezone=UTC)
-        self.scheduler.add_job(
-            self._tick,
-            IntervalTrigger(seconds=self.settings.digest_tick_seconds, timezone=UTC),
-            id="digest-tick",
-            max_instances=1,
-            coalesce=True,
-            misfire_grace_time=None,
-        )
-        self.scheduler.start()
-        # Digests claimed before a crash are re-sent (same nonce) before anything new.
-        self.loop.create_task(self._recover())
+        await self.digests.start()
+        self._digests_running = True
 
-    async def _recover(self) -> None:
-        if self.digests is not None:
-            sent = await self.digests.recover()
-            if sent:
-                log.info("re-sent %d digests claimed before the last stop", sent)
-            await self._tick()
-
-    async def _tick(self) -> None:
-        if self.digests is not None:
-            await self.digests.tick()
+    @property
+    def digest_scope(self) -> Scope:
+        """Each process schedules the guilds on its own shards; the console's guild is never Discord's."""
+        ids = self.settings.shard_ids
+        return Scope(shard_count=self.settings.shard_count, shard_ids=tuple(ids) if ids is not None else None)
 
     def schedules_guild(self, guild_id: int) -> bool:
-        """Each process schedules the guilds on its own shards; guild 0 is the console's."""
-        if guild_id == 0:
-            return False
-        count, ids = self.settings.shard_count, self.settings.shard_ids
-        if not count or ids is None:
-            return True
-        return (guild_id >> 22) % count in ids
-
-    async def post_digest(self, channel_id: int, reply: Reply, nonce: str) -> int:
-        channel = self.get_partial_messageable(channel_id)
-        try:
-            message = await channel.send(embed=digest_embed(reply), nonce=nonce)
-        except discord.Forbidden as exc:
-            raise DeliveryRefused(
-                f"the bot may not post in <#{channel_id}> (403: {exc.text or 'Missing Access'}); "
-                "give it View Channel, Send Messages and Embed Links, then /digest resume"
-            ) from exc
-        except discord.NotFound as exc:
-            raise DeliveryRefused(
-                f"<#{channel_id}> no longer exists or the bot cannot see it (404: {exc.text or 'Unknown Channel'})"
-            ) from exc
-        except discord.HTTPException as exc:
-            raise DeliveryFailed(f"Discord answered {exc.status}") from exc
-        return message.id
+        return self.digest_scope.includes(guild_id)
 
     async def close(self) -> None:
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        digests, self._digests_running = (self.digests if self._digests_running else None), False
+        if digests is not None:
+            await digests.stop()
         await super().close()
-        if self.digests is not None:
-            self.digests.store.engine.dispose()
+        if digests is not None:
+            if self.digest_sender is not None:
+                await self.digest_sender.close()
+            await digests.store.close()
 
     def serve(self, router: Router) -> None:
         """Serve a router built elsewhere (off the event loop, see /reload): one assignment."""
@@ -194,11 +158,3 @@ def _use_configured_gateway(bot: BriefBot, url: str) -> None:
     bot.http.get_bot_gateway = get_bot_gateway  # type: ignore[method-assign]
 
 
-def _crash_point(where: str | None) -> Any:
-    """Fault injection for the crash tests: die with SIGKILL at the named point, as a power cut would."""
-
-    def checkpoint(point: str) -> None:
-        if point == where:
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return checkpoint

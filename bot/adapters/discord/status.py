@@ -38,16 +38,6 @@ class Check:
     detail: str
 
 
-@dataclass(frozen=True)
-class DigestTotals:
-    """Digest figures read from the database: deliveries sent, failed, and claimed but not sent."""
-
-    sent: int
-    failed: int
-    pending: int
-    rate_limit_waits: int = 0
-
-
 def gateway_connected(bot: discord.Client) -> Check:
     if bot.is_closed():
         return Check(False, "closed")
@@ -64,25 +54,18 @@ def gateway_connected(bot: discord.Client) -> Check:
 
 
 async def database_reachable(bot: Any) -> Check:
-    """The digest store answers a query (in a worker thread: the engine is synchronous)."""
+    """The digest store answers a query."""
     digests = getattr(bot, "digests", None)
     if digests is None:
         return Check(False, "the digest store is not open yet")
-    engine = digests.store.engine
-
-    def ping() -> None:
-        from sqlalchemy import text
-
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-
+    database = digests.store.db
     try:
-        await asyncio.wait_for(asyncio.to_thread(ping), CHECK_SECONDS)
+        await asyncio.wait_for(database.now(), CHECK_SECONDS)
     except TimeoutError:
         return Check(False, f"no answer within {CHECK_SECONDS:g} s")
     except Exception as exc:  # any failure of the database is the check's answer
         return Check(False, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-    return Check(True, f"{engine.dialect.name} answers")
+    return Check(True, f"{database.dialect} answers")
 
 
 def briefing_loaded(bot: Any) -> Check:
@@ -93,33 +76,10 @@ def briefing_loaded(bot: Any) -> Check:
     return Check(True, f"version {briefing.version}, {len(briefing.snippets)} snippets")
 
 
-async def digest_figures(bot: Any) -> DigestFigures | None:
-    """This process's digest figures, or None before the digest service runs.
-
-    Counted from the deliveries table (what the service records there, by status), for lack of
-    counters in the service itself. A digest service that keeps its own (sent, failed, pending,
-    rate_limit_waits: bot.metrics.DigestFigures) is hooked up by returning them here instead.
-    """
+def digest_figures(bot: Any) -> DigestFigures | None:
+    """This process's digest figures (the digest service's counters), or None before it runs."""
     digests = getattr(bot, "digests", None)
-    if digests is None:
-        return None
-    from sqlalchemy import func, select
-
-    from bot.digest.store import CLAIMED, FAILED, SENT, deliveries
-
-    def count() -> DigestTotals:
-        with digests.store.engine.connect() as connection:
-            rows = connection.execute(select(deliveries.c.status, func.count()).group_by(deliveries.c.status))
-            by_status = {status: number for status, number in rows}
-        return DigestTotals(
-            sent=by_status.get(SENT, 0), failed=by_status.get(FAILED, 0), pending=by_status.get(CLAIMED, 0)
-        )
-
-    try:
-        return await asyncio.wait_for(asyncio.to_thread(count), CHECK_SECONDS)
-    except Exception:  # the database is down: /healthz says so; /metrics still answers
-        log.warning("digest figures unavailable for /metrics", exc_info=True)
-        return None
+    return None if digests is None else digests.counters
 
 
 class StatusServer:
@@ -173,5 +133,5 @@ class StatusServer:
         return web.json_response(body, status=200 if ok else 503)
 
     async def metrics_page(self, _: web.Request) -> web.Response:
-        body = self.metrics.exposition(await digest_figures(self.bot))
+        body = self.metrics.exposition(digest_figures(self.bot))
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -13,7 +13,7 @@ from bot.adapters.discord.declare import group, placed, sub
 from bot.adapters.discord.views import send_reply
 from bot.commands import complete
 from bot.commands.registry import command
-from bot.digest.commands import error, run_in_thread
+from bot.digest.commands import error
 from bot.digest.compose import MAX_SIZE
 from bot.digest.slots import zone_names
 from bot.digest.store import utcnow
@@ -23,8 +23,9 @@ from bot.reply import Reply
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefBot
 
-# What the bot needs in a channel to post digests there.
-NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=True)
+# What the bot needs in a channel to post digests there, and to look for one it may have posted
+# before a crash (so that it is never posted twice).
+NEEDED = discord.Permissions(view_channel=True, send_messages=True, embed_links=True, read_message_history=True)
 ChannelOption = discord.TextChannel | discord.Thread
 
 
@@ -60,12 +61,9 @@ class Digest(commands.GroupCog, **group("digest")):
         if missing:
             await self._send(interaction, error(f"The bot cannot post digests in <#{target}>: it lacks {missing}."))
             return
-        commands_ = self.bot.digest_commands
-        reply = await run_in_thread(
-            lambda: commands_.subscribe(
-                guild_id=guild.id, channel_id=target, at=time, zone=timezone, weekdays=weekdays, topics=topics,
-                size=size, by=interaction.user.id, now=utcnow(),
-            )
+        reply = await self.bot.digest_commands.subscribe(
+            guild_id=guild.id, channel_id=target, at=time, zone=timezone, weekdays=weekdays, topics=topics,
+            size=size, by=interaction.user.id, now=utcnow(),
         )  # fmt: skip
         await self._send(interaction, reply)
 
@@ -90,7 +88,7 @@ class Digest(commands.GroupCog, **group("digest")):
     @sub("digest", "list")
     async def list(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id or 0
-        await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.list(guild_id)))
+        await self._send(interaction, await self.bot.digest_commands.list(guild_id))
 
     @sub("digest", "preview")
     async def preview(
@@ -100,11 +98,12 @@ class Digest(commands.GroupCog, **group("digest")):
         size: app_commands.Range[int, 1, MAX_SIZE] | None = None,
     ) -> None:
         channel = interaction.channel_id
-        reply = await run_in_thread(lambda: self.bot.digest_commands.preview(channel, topics, size))
+        reply = await self.bot.digest_commands.preview(channel, topics, size)
         await self._send(interaction, reply)
 
     @sub("digest", "send-now")
     async def send_now(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
+        # Answer Discord at once ("thinking…"); the digest jumps the queue and the answer follows.
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = channel.id if channel else interaction.channel_id or 0
         await self._send(interaction, await self.bot.digest_commands.send_now(target))
@@ -112,17 +111,17 @@ class Digest(commands.GroupCog, **group("digest")):
     @sub("digest", "pause")
     async def pause(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
-        await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.pause(target)))
+        await self._send(interaction, await self.bot.digest_commands.pause(target))
 
     @sub("digest", "resume")
     async def resume(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
-        await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.resume(target, utcnow())))
+        await self._send(interaction, await self.bot.digest_commands.resume(target, utcnow()))
 
     @sub("digest", "remove")
     async def remove(self, interaction: discord.Interaction, channel: ChannelOption | None = None) -> None:
         target = channel.id if channel else interaction.channel_id or 0
-        await self._send(interaction, await run_in_thread(lambda: self.bot.digest_commands.remove(target)))
+        await self._send(interaction, await self.bot.digest_commands.remove(target))
 
     async def _missing_permissions(self, interaction: discord.Interaction, channel_id: int) -> str | None:
         """What the bot lacks to post in the channel, from Discord's own view of its permissions."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the digest tables; `bot.digest.database` runs them at start."""
