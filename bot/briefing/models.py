@@ -100,10 +100,10 @@ class Entity(Frozen):
         return (self.name, *self.aliases)
 
 
-class Snippet(Frozen):
-    id: Id
-    topic: Id
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_LIMIT)]
+class Statement(Frozen):
+    """What snippets and timeline events share: a text in our words, how certain it is, and the
+    article sentences it rests on."""
+
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
     certainty: Certainty
     # Who makes the claim, for certainty "claim" (an entity id).
@@ -113,12 +113,18 @@ class Snippet(Frozen):
     # Why a speculation may cite another article's plain statement beside the guess.
     joined_because: Reason | None = None
     entities: tuple[Id, ...] = ()
-    # Extra words a reader might search with that the text does not contain.
-    terms: tuple[str, ...] = ()
     sources: tuple[Citation, ...] = Field(min_length=1)
 
 
-class Event(Frozen):
+class Snippet(Statement):
+    id: Id
+    topic: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_LIMIT)]
+    # Extra words a reader might search with that the text does not contain.
+    terms: tuple[str, ...] = ()
+
+
+class Event(Statement):
     id: Id
     # The time as the sources give it ("Tuesday", "July", "September 2022"): never a made-up date.
     when: Text
@@ -127,14 +133,6 @@ class Event(Frozen):
     at: AwareDatetime | None = None
     # Position in the timeline; events are shown in ascending order.
     order: int
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FIELD_VALUE_LIMIT)]
-    certainty: Certainty
-    # As on a snippet: who makes the claim, and the curator's notes on the certainty rules.
-    speaker: Id | None = None
-    confirmed_because: Reason | None = None
-    joined_because: Reason | None = None
-    entities: tuple[Id, ...] = ()
-    sources: tuple[Citation, ...] = Field(min_length=1)
 
 
 class Quote(Frozen):

@@ -14,12 +14,13 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
+    Executable,
     and_,
     bindparam,
     delete,
@@ -55,6 +56,7 @@ from bot.digest.tables import (
 __all__ = ["ACTIVE", "CLAIMED", "FAILED", "ON_DEMAND", "PAUSED", "SCHEDULED", "SENT", "SKIPPED", "Store"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CONSOLE_GUILD = 0  # the offline console is one channel in a guild of its own
 # Written as a literal so that SQLite and PostgreSQL use the partial index on claims.
@@ -211,14 +213,10 @@ class Store:
         query = select(subscriptions).order_by(subscriptions.c.id)
         if guild_id is not None:
             query = query.where(subscriptions.c.guild_id == guild_id)
-        async with self.db.read() as conn:
-            return [_subscription(row) for row in await conn.execute(query)]
+        return await self._rows(query, _subscription)
 
     async def subscription(self, channel_id: int) -> Subscription | None:
-        async with self.db.read() as conn:
-            query = select(subscriptions).where(subscriptions.c.channel_id == channel_id)
-            row = (await conn.execute(query)).first()
-        return _subscription(row) if row else None
+        return await self._first(select(subscriptions).where(subscriptions.c.channel_id == channel_id), _subscription)
 
     async def set_status(
         self, subscription_id: int, status: str, reason: str | None, next_slot: datetime | None = None
@@ -411,9 +409,7 @@ class Store:
             return int(renewed.rowcount)
 
     async def workers(self) -> list[Worker]:
-        async with self.db.read() as conn:
-            rows = await conn.execute(select(workers))
-            return [Worker(r.owner, r.host, r.pid, r.beats, bool(r.stopped)) for r in rows]
+        return await self._rows(select(workers), lambda r: Worker(r.owner, r.host, r.pid, r.beats, bool(r.stopped)))
 
     async def take_over(
         self, gone: Sequence[str], *, scope: Scope, lease: Lease, now: datetime, limit: int
@@ -467,8 +463,7 @@ class Store:
         query = select(deliveries).order_by(deliveries.c.id)
         if subscription_id is not None:
             query = query.where(deliveries.c.subscription_id == subscription_id)
-        async with self.db.read() as conn:
-            return [_delivery(row) for row in await conn.execute(query)]
+        return await self._rows(query, _delivery)
 
     async def last(self, subscription_id: int, status: str) -> Delivery | None:
         query = (
@@ -477,14 +472,20 @@ class Store:
             .order_by(deliveries.c.id.desc())
             .limit(1)
         )
-        async with self.db.read() as conn:
-            row = (await conn.execute(query)).first()
-        return _delivery(row) if row else None
+        return await self._first(query, _delivery)
 
     async def delivery(self, delivery_id: int) -> Delivery | None:
+        return await self._first(select(deliveries).where(deliveries.c.id == delivery_id), _delivery)
+
+    async def _rows(self, query: Executable, convert: Callable[[Any], T]) -> list[T]:
+        """Every row a read-only query returns, converted."""
         async with self.db.read() as conn:
-            row = (await conn.execute(select(deliveries).where(deliveries.c.id == delivery_id))).first()
-        return _delivery(row) if row else None
+            return [convert(row) for row in await conn.execute(query)]
+
+    async def _first(self, query: Executable, convert: Callable[[Any], T]) -> T | None:
+        async with self.db.read() as conn:
+            row = (await conn.execute(query)).first()
+        return convert(row) if row else None
 
 
 def _values(sub: Subscription, slot: datetime, status: str, now: datetime, kind: str = SCHEDULED) -> dict[str, Any]:
@@ -598,20 +599,7 @@ async def _rotations(conn: AsyncConnection, channel_ids: Sequence[int]) -> dict[
 
 def _subscription(row: Any) -> Subscription:
     plan = Schedule(parse_time(row.time_of_day), parse_zone(row.timezone), _weekdays(row.weekdays))
-    return Subscription(
-        id=row.id,
-        guild_id=row.guild_id,
-        channel_id=row.channel_id,
-        schedule=plan,
-        weekdays=row.weekdays,
-        topics=tuple(t for t in row.topics.split(",") if t),
-        size=row.size,
-        status=row.status,
-        pause_reason=row.pause_reason,
-        next_slot=row.next_slot,
-        last_delivery_at=row.last_delivery_at,
-        digest_count=row.digest_count,
-    )
+    return _from_row(Subscription, row, schedule=plan, topics=tuple(t for t in row.topics.split(",") if t))
 
 
 def _weekdays(text: str) -> frozenset[int]:
@@ -623,26 +611,18 @@ def _weekdays(text: str) -> frozenset[int]:
 
 
 def _delivery(row: Any) -> Delivery:
-    return Delivery(
-        id=row.id,
-        subscription_id=row.subscription_id,
-        channel_id=row.channel_id,
-        slot=row.slot,
-        status=row.status,
-        nonce=row.nonce,
-        digest_number=row.digest_number,
+    return _from_row(
+        Delivery,
+        row,
         snippet_ids=tuple(json.loads(row.snippet_ids)) if row.snippet_ids else (),
         topics=tuple(t for t in (row.topics or "").split(",") if t),
-        message_id=row.message_id,
-        attempts=row.attempts,
-        error=row.error,
-        claimed_at=row.claimed_at,
-        sent_at=row.sent_at,
-        kind=row.kind,
-        lease_owner=row.lease_owner,
-        lease_expires_at=row.lease_expires_at,
-        failed_at=row.failed_at,
     )
+
+
+def _from_row(kind: type[T], row: Any, **converted: Any) -> T:
+    """A row as the dataclass whose fields are named like its columns; `converted` gives the rest."""
+    named = {f.name: getattr(row, f.name) for f in fields(kind) if f.name not in converted}  # type: ignore[arg-type]
+    return kind(**named, **converted)
 
 
 def _as_utc(value: Any) -> datetime | None:
