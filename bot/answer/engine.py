@@ -115,7 +115,7 @@ class Engine:
     def warm(self) -> None:
         """Load the model and compute what the first questions of each kind would (a reload builds
         the engine in a worker thread, so the first answers after the swap stay fast)."""
-        for question in ("who met", "where did they meet", "why meet", "how many met", "what did they say"):
+        for question in ("who met", "where did they meet", "why meet", "how many met", "when met", "what did they say"):
             self.ask(question)
 
     # -- answering -----------------------------------------------------------------------------------
@@ -296,9 +296,10 @@ class Engine:
             return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
         if not order:
             return "Not covered by this briefing."
-        count_fit = RANK_FEATURES.index("count_fit")
-        if "count" in query.intents and analysis.features[order[0], count_fit] == 0:
-            return "Not covered by this briefing: the articles give no figure for that."
+        type_fit = RANK_FEATURES.index("type_fit")
+        if query.asked and analysis.features[order[0], type_fit] == 0:
+            asked = self.lexicon.answer_types[query.asked[0]]
+            return f"Not covered by this briefing: the articles give no {asked.missing}."
         best = self.profiles(analysis.candidates[order[0]])
         subject = [w for w in query.content if not w.framing]
         missing = [w.text for w in subject if not (w.entity_id in best.entities or set(w.stems) & best.stems)]

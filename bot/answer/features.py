@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from bot.answer.index import Index
 from bot.answer.query import Query, Word, unknown_kind
-from bot.answer.tokens import stem, words
+from bot.answer.tokens import fold, split, stem, words
 from bot.briefing.models import Certainty, Citation, Entity, Snippet, Topic
 
 RANK_FEATURES: tuple[str, ...] = (
@@ -38,8 +38,8 @@ RANK_FEATURES: tuple[str, ...] = (
     "subject_lead",  # "what does A want from B": its title leads with A
     "object_lead",  # ... or with B, which answers the reverse question
     "why_fit",  # a why-question and it gives a reason (analysis, speculation, "because", "aim")
-    "when_fit",  # a when-question and it gives a time
-    "count_fit",  # a how-many-question and it gives a figure
+    "type_fit",  # it holds what the question asks for: a time, a figure, a decade, a direction, a colour ...
+    "type_sentence",  # ... in a sentence that speaks of the question (share of its information there)
     "where_fit",  # a where-question and it names a particular place
     "who_fit",  # a who-question and it names a particular person
     "reaction_fit",  # a question on reactions and it is someone's statement
@@ -66,14 +66,15 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "roles",  # it describes one by its role
     "content",  # how many content words it has
     "corrections",  # how many typos of meaningful words were corrected (not of "what", "the")
-    "count_no_figure",  # it asks how many, and the best candidate gives no figure
+    "type_asked",  # it asks for a kind of thing (a time, a figure, a speed ...)
+    "type_missing",  # ... and the best candidate holds none of it ("how fast": no speed given)
+    "type_sentence",  # ... the share of the question spoken of in the best candidate's sentence holding it
     "howto",  # it asks for advice ("how do I …"), which news never gives
     "future",  # it asks about the future
     "check",  # it is a yes/no question
     "card",  # the best candidate is an entity card
     "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
-    "when_no_time",  # it asks when, and the best candidate gives no time
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
     "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
     "command",  # a chat command typed as a question ("/help")
@@ -113,8 +114,12 @@ class Profile:
     agents: frozenset[str]
     quoted: frozenset[str]
     topic: frozenset[str]
-    number: bool
-    time: bool
+    # Folded title and sentences of the text, their words, and how many entities of each kind it is tagged with.
+    texts: tuple[str, ...]
+    tokens: tuple[tuple[str, ...], ...]
+    kinds: dict[str, int]
+    # Answer type → the sentences holding it, as bits (computed when first asked for).
+    held: dict[str, int]
     reason: bool
     place: bool
     person: bool
@@ -180,7 +185,9 @@ class Profiles:
     def _snippet(self, doc: int) -> Profile:
         index = self.index
         s = index.snippets[doc]
-        sentence_stems = [self._stems(words(x)) for x in (s.title, *_SENTENCE.split(s.text))]
+        texts = tuple(fold(x) for x in (s.title, *_SENTENCE.split(s.text)))
+        tokens = tuple(tuple(split(x)) for x in texts)
+        sentence_stems = [self._stems(list(x)) for x in tokens]
         body = list(itertools.chain.from_iterable(sentence_stems))
         terms = frozenset(self._stems(words(" ".join(s.terms))))
         quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))
@@ -189,7 +196,7 @@ class Profiles:
         titled = frozenset(e for e in tagged if _spelled(index, e, title_tokens))
         lead = index.find_entities(s.title, title_tokens)
         agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
-        text_tokens = words(s.text)
+        text_tokens = list(itertools.chain.from_iterable(tokens[1:]))
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
         stems = frozenset(body) | terms | quotes | self._entity_stems(tagged)
         title = frozenset(sentence_stems[0])
@@ -210,8 +217,10 @@ class Profiles:
             agents=agents,
             quoted=index.quoted.get(doc, frozenset()),
             topic=topic,
-            number=bool(self.lexicon.answer_cues.number.search(s.text.lower())),
-            time=self._has_time(s.text, text_tokens),
+            texts=texts,
+            tokens=tokens,
+            kinds=self._kinds(tagged),
+            held={},
             reason=s.certainty in (Certainty.analysis, Certainty.speculation)
             or bool(self.lexicon.answer_cues.why.intersection(text_tokens)),
             place="place" in kinds,
@@ -223,9 +232,13 @@ class Profiles:
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
 
-    def _has_time(self, text: str, tokens: list[str]) -> bool:
-        cues = self.lexicon.answer_cues
-        return bool(cues.when.intersection(tokens)) or bool(cues.time.search(text.lower()))
+    def _kinds(self, entity_ids: frozenset[str]) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for e in entity_ids:
+            entity = self.index.entities.get(e)
+            if entity is not None:
+                kinds[entity.kind.value] = kinds.get(entity.kind.value, 0) + 1
+        return kinds
 
     def _card(self, candidate: Candidate) -> Profile:
         index = self.index
@@ -238,6 +251,7 @@ class Profiles:
         title = frozenset(self._stems(words(candidate.title)))
         topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
         sentences = (frozenset(stems),)
+        texts = (fold(f"{candidate.title}. {candidate.text}"),)
         return Profile(
             stems=every,
             title=title,
@@ -251,8 +265,10 @@ class Profiles:
             agents=own,
             quoted=frozenset(),
             topic=topic,
-            number=bool(self.lexicon.answer_cues.number.search(candidate.text.lower())),
-            time=self._has_time(candidate.text, tokens),
+            texts=texts,
+            tokens=(tuple(tokens),),
+            kinds=self._kinds(own | mentioned),
+            held={},
             reason=bool(self.lexicon.answer_cues.why.intersection(tokens)),
             place=kind == "place",
             person=kind == "person",
@@ -272,6 +288,42 @@ def _speaks(word: Word, profile: Profile, terms: frozenset[str]) -> bool:
     return not terms.isdisjoint(word.stems)
 
 
+def held_types(index: Index, query: Query, profile: Profile) -> int:
+    """The sentences of the candidate (as bits) holding a type the question asks for; 0 if none does."""
+    bits = 0
+    for name in query.asked:
+        kind = index.lexicon.answer_types[name]
+        if kind.counts and query.counted:
+            bits |= _counted(index, query, profile, kind.held, kind.counts)
+            continue
+        found = profile.held.get(name)
+        if found is None:
+            found = sum(1 << j for j, text in enumerate(profile.texts) if kind.held.search(text))
+            profile.held[name] = found
+        bits |= found
+    return bits
+
+
+def _counted(index: Index, query: Query, profile: Profile, figure: re.Pattern[str], window: int) -> int:
+    """"How many X": sentences where a figure comes shortly before X, or all of them when the
+    candidate names two or more entities of the kind X names ("countries")."""
+    if query.counted_kind is not None:
+        others = profile.kinds.get(query.counted_kind, 0)
+        kind = query.counted_kind
+        others -= sum(1 for e in query.named if e in profile.entities and index.entities[e].kind.value == kind)
+        if others >= 2:
+            return (1 << len(profile.texts)) - 1
+    bits, word_stem, counted = 0, index.word_stem, query.counted
+    for j, tokens in enumerate(profile.tokens):
+        for i, token in enumerate(tokens):
+            if figure.fullmatch(token) and any(
+                (word_stem.get(t) or stem(t)) in counted for t in tokens[i + 1 : i + 1 + window]
+            ):
+                bits |= 1 << j
+                break
+    return bits
+
+
 def rank_features(
     index: Index, query: Query, candidates: list[Candidate], profiles: list[Profile], bm25: list[float]
 ) -> FloatArray:
@@ -285,7 +337,7 @@ def rank_features(
     best_bm25 = max(bm25, default=0.0) or 1.0
     rows: list[tuple[float, ...]] = []
     content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
-    why, when, count, where, who = (i in intents for i in ("why", "when", "count", "where", "who"))
+    why, where, who = (i in intents for i in ("why", "where", "who"))
     reaction, quote = "reaction" in intents, "quote" in intents
     phrases = index.settings.phrases
     roles = query.roles
@@ -320,6 +372,12 @@ def rank_features(
                 m >>= 1
                 j += 1
         sentence = max(by_sentence) if by_sentence else 0.0
+        type_fit = type_sentence = 0.0
+        if query.asked:
+            typed = held_types(index, query, profile)
+            if typed:
+                type_fit = 1.0
+                type_sentence = max(share for j, share in enumerate(by_sentence) if typed >> j & 1)
         entity = 0.0
         if named_idf:
             entity = sum(idf for e, idf in named_idf.items() if e in entities) / named_total
@@ -350,8 +408,8 @@ def rank_features(
                 1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
                 1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
                 1.0 if why and profile.reason else 0.0,
-                1.0 if when and profile.time else 0.0,
-                1.0 if count and profile.number else 0.0,
+                type_fit,
+                type_sentence,
                 1.0 if where and profile.place else 0.0,
                 1.0 if who and profile.person else 0.0,
                 1.0 if reaction and (certainty is Certainty.claim or profile.quoted) else 0.0,
@@ -423,14 +481,15 @@ def refusal_features(
             float(bool(query.roles)),
             float(sum(1 for w in query.content if not w.framing)),
             float(sum(1 for c in query.corrections if c.corrected not in index.lexicon.filler)),
-            float("count" in intents and of("count_fit") == 0.0),
+            float(bool(query.asked)),
+            float(bool(query.asked) and of("type_fit") == 0.0),
+            of("type_sentence"),
             float("howto" in intents),
             float("future" in intents),
             float("check" in intents),
             of("card"),
             describing,
             focus_unknown,
-            float("when" in intents and of("when_fit") == 0.0),
             focus_missing,
             missing,
             float("command" in intents),

@@ -95,8 +95,13 @@ class Index:
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for group in briefing.synonyms:
             phrases = [tuple(words(member)) for member in group]
-            for phrase in phrases:
-                self.synonyms[" ".join(phrase)].extend(p for p in phrases if p != phrase)
+            for member in phrases:
+                self.synonyms[" ".join(member)].extend(p for p in phrases if p != member)
+        # Everyday paraphrases, one way: "get out of" also searches "gain", not the reverse.
+        for said, meant in lexicon.paraphrases.items():
+            joined = " ".join(words(said))
+            self.synonyms[joined].extend(p for p in (tuple(words(m)) for m in meant) if p and " ".join(p) != joined)
+        self.longest_synonym = max((len(k.split()) for k in self.synonyms), default=1)
 
         # Spellings by their folded words, for exact matching of names in a question.
         self.spellings: dict[tuple[str, ...], Entity] = {}

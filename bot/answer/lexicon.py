@@ -36,19 +36,31 @@ class Direction(_Frozen):
 
 class AnswerCues(_Frozen):
     why: frozenset[str]
-    when: frozenset[str]
-    time_pattern: str
-    number_pattern: str
 
-    _words = field_validator("why", "when", mode="before")(_word_set)
+    _words = field_validator("why", mode="before")(_word_set)
+
+
+class AnswerType(_Frozen):
+    """What an answer must hold for a question asking for one kind of thing ("which decade")."""
+
+    # Words naming the type in a question: what is asked for, not the question's subject.
+    words: frozenset[str]
+    asks: str
+    holds: str
+    # The refusal's "the articles give no …".
+    missing: str
+    # For "how many X": X must follow a figure within this many words (0: a figure anywhere).
+    counts: int = 0
+
+    _words = field_validator("words", mode="before")(_word_set)
 
     @cached_property
-    def time(self) -> re.Pattern[str]:
-        return re.compile(self.time_pattern)
+    def asked(self) -> re.Pattern[str]:
+        return re.compile(self.asks)
 
     @cached_property
-    def number(self) -> re.Pattern[str]:
-        return re.compile(self.number_pattern)
+    def held(self) -> re.Pattern[str]:
+        return re.compile(self.holds)
 
 
 class Lexicon(_Frozen):
@@ -62,10 +74,30 @@ class Lexicon(_Frozen):
     modifier_endings: tuple[str, ...]
     direction: Direction
     answer_cues: AnswerCues
+    # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
+    clause_start: str
+    answer_types: dict[str, AnswerType]
+    # Entity kind → nouns that count entities of that kind ("how many *countries*").
+    listed: dict[str, frozenset[str]]
+    # Everyday phrase → the words news reports use for it (searched too, one way).
+    paraphrases: dict[str, tuple[str, ...]]
 
     _words = field_validator(
         "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"
     )(_word_set)
+
+    @field_validator("listed", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        return {kind: _word_set(nouns) for kind, nouns in value.items()} if isinstance(value, dict) else value
+
+    @cached_property
+    def listed_kind(self) -> dict[str, str]:
+        return {noun: kind for kind, nouns in self.listed.items() for noun in nouns}
+
+    @cached_property
+    def type_cues(self) -> dict[str, re.Pattern[str]]:
+        return {name: re.compile(f"{self.clause_start}(?:{t.asks})") for name, t in self.answer_types.items()}
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:

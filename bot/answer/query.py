@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from bot.answer.english import zipf
 from bot.answer.index import Index, initial
-from bot.answer.tokens import fold, stem, words
+from bot.answer.tokens import fold, split, stem, words
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,11 @@ class Query:
     topic_only: str | None = None
     # The content word naming what is asked for ("what *year*"), if the question names it.
     focus: Word | None = None
+    # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
+    asked: tuple[str, ...] = ()
+    # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
+    counted: frozenset[str] = frozenset()
+    counted_kind: str | None = None
 
     @cached_property
     def total_weight(self) -> float:
@@ -126,6 +131,7 @@ class Understanding:
         for c in query.corrections:
             folded = re.sub(rf"\b{re.escape(c.typed)}\b", c.corrected, folded)
         query.intents = frozenset(name for name, p in lexicon.intent_patterns.items() if p.search(folded))
+        type_words = self._asked(query, folded)
         query.entities = self._entities(text, query.tokens)
         covered = {i for m in query.entities for i in range(m.start, m.end)}
         terms = self.settings.query_terms
@@ -146,16 +152,23 @@ class Understanding:
         for word in rest:
             if word in lexicon.question_words:
                 self._add_synonyms(query, word, terms.question_word)
-        # Phrases of the synonyms made partly of filler words ("went with", "came with").
+        # Phrases of the synonyms and paraphrases, longest first, filler words and all ("went with",
+        # "get out of"); a word belongs to one phrase at most.
         phrased: set[int] = set()
-        for i in range(len(rest) - 1):
-            phrase = f"{rest[i]} {rest[i + 1]}"
-            if phrase in self.index.synonyms and {rest[i], rest[i + 1]} & lexicon.filler and not phrased & {i, i + 1}:
+        for n in range(min(self.index.longest_synonym, len(rest)), 1, -1):
+            for i in range(len(rest) - n + 1):
+                span = set(range(i, i + n))
+                phrase = " ".join(rest[i : i + n])
+                if phrased & span or phrase not in self.index.synonyms:
+                    continue
+                if n == 2 and not {rest[i], rest[i + 1]} & lexicon.filler:
+                    continue  # two words of substance: matched below, across filler words too
                 stems = self._add_synonyms(query, phrase, terms.synonym)
                 if stems:
                     query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
-                    phrased.update((i, i + 1))
-        content = [w for i, w in enumerate(rest) if w not in lexicon.filler and i not in phrased]
+                    phrased |= span
+        skip = lexicon.filler | type_words
+        content = [w for i, w in enumerate(rest) if w not in skip and i not in phrased]
         used: set[int] = set()
         for i in range(len(content) - 1):  # two-word synonyms first ("north korea", "food aid")
             phrase = f"{content[i]} {content[i + 1]}"
@@ -175,6 +188,38 @@ class Understanding:
             query.focus = next((w for w in query.content if w.text == found.group(1)), None)
         self._only(query, content)
         return query
+
+    # -- answer types -------------------------------------------------------------------------------
+
+    def _asked(self, query: Query, folded: str) -> frozenset[str]:
+        """The answer types the question asks for; returns the words naming them ("decade", "fast")."""
+        lexicon = self.lexicon
+        spans: dict[str, tuple[int, int]] = {}
+        for name, cue in lexicon.type_cues.items():
+            found = cue.search(folded)
+            if found is not None:
+                spans[name] = found.span()
+        # A cue inside a longer one is part of it: "how many km" asks a distance, not any figure.
+        asked = [
+            n for n, (a, b) in spans.items()
+            if not any(m != n and c <= a and b <= d and d - c > b - a for m, (c, d) in spans.items())
+        ]
+        named: set[str] = set()
+        for name in asked:
+            kind, (start, end) = lexicon.answer_types[name], spans[name]
+            named |= kind.words & set(split(folded[start:end]))
+            if kind.counts and not query.counted:
+                # The counted noun ends the run of words after the cue: "how many sanctioned *people* were".
+                run = list(itertools.takewhile(lambda w: w not in lexicon.filler, split(folded[end:])))[:3]
+                if run:
+                    head = run[-1]
+                    stems = {self.index.word_stem.get(head) or stem(head)}
+                    for other in self.index.synonyms.get(head, ()):
+                        stems.update(self.index.word_stem.get(w) or stem(w) for w in other)
+                    query.counted = frozenset(stems)
+                    query.counted_kind = lexicon.listed_kind.get(head)
+        query.asked = tuple(asked)
+        return frozenset(named)
 
     # -- typos --------------------------------------------------------------------------------------
 
