@@ -77,6 +77,8 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
     "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
+    "missing_words",  # how many of the question's words (not framing) it does not speak of
+    "entity_missing",  # share of the entities the question names (by rarity) that it is not about
     "command",  # a chat command typed as a question ("/help")
 )
 
@@ -198,7 +200,7 @@ class Profiles:
         agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
         text_tokens = list(itertools.chain.from_iterable(tokens[1:]))
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
-        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged)
+        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged) | self._listed(tagged)
         title = frozenset(sentence_stems[0])
         text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
         sentences = tuple(frozenset(x) for x in sentence_stems)
@@ -232,6 +234,10 @@ class Profiles:
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
 
+    def _listed(self, entity_ids: frozenset[str]) -> frozenset[str]:
+        """"@place" when it names two or more places: it speaks of "countries" (see lexicon: listed)."""
+        return frozenset(f"@{kind}" for kind, n in self._kinds(entity_ids).items() if n >= 2)
+
     def _kinds(self, entity_ids: frozenset[str]) -> dict[str, int]:
         kinds: dict[str, int] = {}
         for e in entity_ids:
@@ -247,7 +253,7 @@ class Profiles:
         mentioned = frozenset(m[0] for m in index.find_entities(candidate.text, words(candidate.text)))
         own = frozenset([candidate.entity.id]) if candidate.entity else frozenset()
         kind = candidate.entity.kind.value if candidate.entity else ""
-        every = frozenset(stems) | self._entity_stems(own | mentioned)
+        every = frozenset(stems) | self._entity_stems(own | mentioned) | self._listed(own | mentioned)
         title = frozenset(self._stems(words(candidate.title)))
         topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
         sentences = (frozenset(stems),)
@@ -282,8 +288,8 @@ def _spelled(index: Index, entity_id: str, tokens: list[str]) -> bool:
     return any(f" {' '.join(w)} " in joined for w in index.spellings_of.get(entity_id, ()))
 
 
-def _speaks(word: Word, profile: Profile, terms: frozenset[str]) -> bool:
-    if word.entity_id is not None and word.entity_id in profile.entities:
+def _speaks(index: Index, word: Word, profile: Profile, terms: frozenset[str]) -> bool:
+    if word.entity_id is not None and not profile.entities.isdisjoint(index.also[word.entity_id]):
         return True
     return not terms.isdisjoint(word.stems)
 
@@ -336,7 +342,8 @@ def rank_features(
     intents = query.intents
     best_bm25 = max(bm25, default=0.0) or 1.0
     rows: list[tuple[float, ...]] = []
-    content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
+    nobody: frozenset[str] = frozenset()
+    content = [(w.weight / total, w.stems, index.also[w.entity_id] if w.entity_id else nobody) for w in query.content]
     why, where, who = (i in intents for i in ("why", "where", "who"))
     reaction, quote = "reaction" in intents, "quote" in intents
     phrases = index.settings.phrases
@@ -345,11 +352,11 @@ def rank_features(
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = 0.0
         by_sentence = [0.0] * len(profile.sentences)
-        for weight, stems, entity_id in content:
+        for weight, stems, named_as in content:
             m = 0
             for x in stems:
                 m |= masks.get(x, 0)
-            if entity_id is not None and entity_id in entities:
+            if not entities.isdisjoint(named_as):
                 m |= ANYWHERE
             if not m:
                 continue
@@ -380,7 +387,7 @@ def rank_features(
                 type_sentence = max(share for j, share in enumerate(by_sentence) if typed >> j & 1)
         entity = 0.0
         if named_idf:
-            entity = sum(idf for e, idf in named_idf.items() if e in entities) / named_total
+            entity = sum(idf for e, idf in named_idf.items() if not entities.isdisjoint(index.also[e])) / named_total
         role = 0.0
         for e, score in roles.items():
             if e in entities and score > role:
@@ -458,13 +465,17 @@ def refusal_features(
     shortest = index.settings.describing_length
     describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
     focus_unknown = float(query.focus is not None and not query.focus.known)
-    missing = 0.0
-    focus_missing = 0.0
+    missing = focus_missing = missing_words = entity_missing = 0.0
     if best is not None:
-        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(w, best, best.stems)]
+        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(index, w, best, best.stems)]
         missing = max(unsupported, default=0.0) / index.max_idf
-        if query.focus is not None and not _speaks(query.focus, best, best.stems):
+        missing_words = float(len(unsupported))
+        if query.focus is not None and not _speaks(index, query.focus, best, best.stems):
             focus_missing = 1.0
+        named = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
+        if named:
+            absent = sum(idf for e, idf in named.items() if best.entities.isdisjoint(index.also[e]))
+            entity_missing = absent / (sum(named.values()) or 1.0)
     return np.array(
         (
             query.coverage,
@@ -492,6 +503,8 @@ def refusal_features(
             focus_unknown,
             focus_missing,
             missing,
+            missing_words,
+            entity_missing,
             float("command" in intents),
         ),
         dtype=np.float64,

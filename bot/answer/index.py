@@ -62,6 +62,8 @@ class Index:
         self.snippets: tuple[Snippet, ...] = briefing.snippets
         self.n = len(self.snippets)
         self.entities = {e.id: e for e in briefing.entities}
+        # An entity and those it stands for ("Pyongyang": North Korea's government too).
+        self.also = {e.id: frozenset((e.id, *e.stands_for)) for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 

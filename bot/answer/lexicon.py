@@ -81,6 +81,10 @@ class Lexicon(_Frozen):
     listed: dict[str, frozenset[str]]
     # Everyday phrase → the words news reports use for it (searched too, one way).
     paraphrases: dict[str, tuple[str, ...]]
+    # Word ending → the ending of its base form ("ily" → "y": "militarily" is a form of "military").
+    word_forms: dict[str, str]
+    # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
+    short_forms: dict[str, str]
 
     _words = field_validator(
         "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"

@@ -224,6 +224,12 @@ class Understanding:
     # -- typos --------------------------------------------------------------------------------------
 
     def _correct(self, query: Query) -> None:
+        index, short = self.index, self.lexicon.short_forms
+        for i, word in enumerate(query.tokens):
+            full = short.get(word)
+            if full is not None and (index.knows(full) or full in index.name_words):
+                query.corrections.append(Correction(word, full))
+                query.tokens[i] = full
         tokens: list[str] = []
         for i, word in enumerate(query.tokens):
             joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
@@ -405,16 +411,30 @@ class Understanding:
     def _lookup(self, query: Query, word: str, corrected: bool) -> Word:
         index, terms = self.index, self.settings.query_terms
         term = index.word_stem.get(word) or stem(word)
+        # A noun naming a kind of entity ("countries", "officials") is spoken of by a candidate
+        # naming two or more of that kind.
+        kind = self.lexicon.listed_kind.get(word)
+        listed = (f"@{kind}",) if kind else ()
+        if term not in index.postings:
+            # Another form of a word the briefing uses: "strongly" for "stronger", "militarily" for "military".
+            term = next((t for t in self._forms(word) if t in index.postings), term)
         if term in index.postings:
             weight = terms.corrected if corrected else 1.0
             query.terms.append((term, weight))
             how = "typo" if corrected else "word"
-            return Word(word, how, index.idf(term), (term, *self._add_synonyms(query, word, terms.synonym_of_known)))
+            also = self._add_synonyms(query, word, terms.synonym_of_known)
+            return Word(word, how, index.idf(term), (term, *also, *listed))
         stems = self._add_synonyms(query, word, terms.synonym)
         if stems:
-            return Word(word, "synonym", self._phrase_weight(word), (term, *stems))
+            return Word(word, "synonym", self._phrase_weight(word), (term, *stems, *listed))
         frequency = zipf(word)
-        return Word(word, "unknown", self._unknown_weight(word, frequency), zipf=frequency)
+        return Word(word, "unknown", self._unknown_weight(word, frequency), listed, zipf=frequency)
+
+    def _forms(self, word: str) -> list[str]:
+        """Stems of the word's other forms (adverb, comparative, superlative), by the lexicon's endings."""
+        bases = [word[: -len(end)] + base for end, base in self.lexicon.word_forms.items() if word.endswith(end)]
+        bases = [b for b in bases if len(b) >= self.settings.typos.shortest] or [word]
+        return [stem(b + ending) for b in bases for ending in ("", "er", "est", "ly")]
 
     def _unknown_weight(self, word: str, frequency: float) -> float:
         """A word the briefing never uses weighs like a rare word if it is rare in English too (a name,
