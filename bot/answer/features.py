@@ -34,6 +34,8 @@ RANK_FEATURES: tuple[str, ...] = (
     "speaker",  # the words of an entity the question names ("Peskov", "the Kremlin")
     "speaker_quote",  # ... when the question asks what someone said
     "phrase",  # adjacent question words adjacent in it too ("foreign minister", "honour guard")
+    "focus",  # it speaks of what is asked for ("which *region*")
+    "action",  # it speaks of the action asked about ("did Kim *watch* …", "who *cooked* …")
     "topic",  # share of the question's information in its topic's name and keywords
     "subject_lead",  # "what does A want from B": its title leads with A
     "object_lead",  # ... or with B, which answers the reverse question
@@ -76,11 +78,42 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
-    "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
+    "action_missing",  # ... nor of the action asked about ("did Kim *watch* a launch", "who *cooked*")
+    "action_nowhere",  # no candidate speaks of that action
+    "missing",  # the weightiest question word the briefing knows but the best candidate does not speak of
     "missing_words",  # how many of the question's words (not framing) it does not speak of
     "entity_missing",  # share of the entities the question names (by rarity) that it is not about
     "command",  # a chat command typed as a question ("/help")
 )
+
+# Which way each refusal feature may push the decision: +1 towards answering, -1 towards refusing,
+# 0 either way. The fit chooses how much, never the direction: a feature that says the best answer
+# lacks what was asked can only argue for refusing, however the questions it was fitted on fell.
+REFUSAL_SIGNS: dict[str, int] = {
+    "coverage": 1,
+    "support": 1,
+    "sentence": 1,
+    "score": 1,
+    "margin": 1,
+    "bm25": 1,
+    "unknown_rare": -1,
+    "unknown_mid": -1,
+    "unknown_common": -1,
+    "unknown_number": -1,
+    "type_missing": -1,
+    "type_sentence": 1,
+    "howto": -1,
+    "future": -1,
+    "focus_unknown": -1,
+    "focus_missing": -1,
+    "action_missing": -1,
+    "action_nowhere": -1,
+    "missing": -1,
+    "missing_words": -1,
+    "entity_missing": -1,
+    "command": -1,
+    "corrections": -1,
+}
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -411,6 +444,8 @@ def rank_features(
                 1.0 if speaker else 0.0,
                 1.0 if speaker and quote else 0.0,
                 float(min(len(pairs & profile.pairs), phrases)) if pairs else 0.0,
+                float(query.focus is not None and _speaks(index, query.focus, profile, profile.stems)),
+                float(query.action is not None and _speaks(index, query.action, profile, profile.stems)),
                 topic,
                 1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
                 1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
@@ -465,13 +500,16 @@ def refusal_features(
     shortest = index.settings.describing_length
     describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
     focus_unknown = float(query.focus is not None and not query.focus.known)
-    missing = focus_missing = missing_words = entity_missing = 0.0
+    missing = focus_missing = action_missing = missing_words = entity_missing = 0.0
     if best is not None:
-        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(index, w, best, best.stems)]
-        missing = max(unsupported, default=0.0) / index.max_idf
+        unsupported = [w for w in query.content if not w.framing and not _speaks(index, w, best, best.stems)]
+        # Words the briefing knows but the best candidate does not use (unknown ones count apart).
+        missing = max((w.weight for w in unsupported if w.known), default=0.0) / index.max_idf
         missing_words = float(len(unsupported))
         if query.focus is not None and not _speaks(index, query.focus, best, best.stems):
             focus_missing = 1.0
+        if query.action is not None and not _speaks(index, query.action, best, best.stems):
+            action_missing = 1.0
         named = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
         if named:
             absent = sum(idf for e, idf in named.items() if best.entities.isdisjoint(index.also[e]))
@@ -502,6 +540,8 @@ def refusal_features(
             describing,
             focus_unknown,
             focus_missing,
+            action_missing,
+            float(query.action is not None and not ranked[:, column["action"]].any()),
             missing,
             missing_words,
             entity_missing,

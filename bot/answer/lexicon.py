@@ -34,6 +34,23 @@ class Direction(_Frozen):
     _words = field_validator("verbs", "object_markers", mode="before")(_word_set)
 
 
+class Focus(_Frozen):
+    """Where a question's words stand to say what it asks for (see lexicon.yaml: focus)."""
+
+    openers: frozenset[str]
+    determiners: frozenset[str]
+    quantifiers: tuple[str, ...]
+    looked_past: frozenset[str]
+    askers: frozenset[str]
+    auxiliaries: frozenset[str]
+    wh_words: frozenset[str]
+    subjects: frozenset[str]
+
+    _words = field_validator(
+        "openers", "determiners", "looked_past", "askers", "auxiliaries", "wh_words", "subjects", mode="before"
+    )(_word_set)
+
+
 class AnswerCues(_Frozen):
     why: frozenset[str]
 
@@ -67,10 +84,11 @@ class Lexicon(_Frozen):
     question_words: frozenset[str]
     stopwords: frozenset[str]
     chat_filler: frozenset[str]
+    greetings: frozenset[str]
     name_frame: frozenset[str]
     framing: frozenset[str]
     intents: dict[str, str]
-    focus: str
+    focus: Focus
     modifier_endings: tuple[str, ...]
     direction: Direction
     answer_cues: AnswerCues
@@ -87,7 +105,7 @@ class Lexicon(_Frozen):
     short_forms: dict[str, str]
 
     _words = field_validator(
-        "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"
+        "question_words", "stopwords", "chat_filler", "greetings", "name_frame", "framing", mode="before"
     )(_word_set)
 
     @field_validator("listed", mode="before")
@@ -109,10 +127,6 @@ class Lexicon(_Frozen):
 
     def describing(self, word: str, shortest: int) -> bool:
         return len(word) >= shortest and word.endswith(self.modifier_endings)
-
-    @cached_property
-    def focus_pattern(self) -> re.Pattern[str]:
-        return re.compile(self.focus)
 
     @cached_property
     def filler(self) -> frozenset[str]:

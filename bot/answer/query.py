@@ -71,6 +71,8 @@ class Query:
     topic_only: str | None = None
     # The content word naming what is asked for ("what *year*"), if the question names it.
     focus: Word | None = None
+    # The verb of a question about an action ("did Kim *watch* a launch", "who *cooked*").
+    action: Word | None = None
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
@@ -125,7 +127,10 @@ class Understanding:
 
     def __call__(self, text: str) -> Query:
         lexicon = self.lexicon
-        query = Query(text=text, tokens=words(text)[: self.settings.max_words])
+        tokens = words(text)[: self.settings.max_words]
+        if tokens[:1] and tokens[0] in lexicon.greetings:
+            tokens = tokens[1:]
+        query = Query(text=text, tokens=tokens)
         self._correct(query)
         folded = fold(text)
         for c in query.corrections:
@@ -183,11 +188,59 @@ class Understanding:
                 query.content.append(self._word(query, word, word in corrected))
         self._roles(query)
         self._direction(query)
-        found = lexicon.focus_pattern.match(folded)
-        if found:
-            query.focus = next((w for w in query.content if w.text == found.group(1)), None)
+        self._focus(query)
         self._only(query, content)
         return query
+
+    # -- what is asked for ---------------------------------------------------------------------------
+
+    def _focus(self, query: Query) -> None:
+        """The noun a question asks for ("which *region*") or the verb of the action it asks about
+        ("did Kim *watch* …"), read from where the words stand."""
+        focus, filler, tokens = self.lexicon.focus, self.lexicon.filler, query.tokens
+        start = 0
+        while start < len(tokens) and tokens[start] in focus.openers:
+            start += 1
+        rest = tokens[start:]
+        by_text = {w.text: w for w in query.content if not w.framing}
+        noun_at = None
+        if rest[:1] and rest[0] in focus.determiners:
+            noun_at = start + 1
+        elif " ".join(rest[:2]) in focus.quantifiers:
+            noun_at = start + 2
+        if noun_at is not None:
+            run: list[str] = []
+            i = noun_at
+            while i < len(tokens):
+                if tokens[i] in focus.looked_past and i + 1 < len(tokens) and tokens[i + 1] == "of":
+                    run, i = [], i + 2
+                    continue
+                if tokens[i] in filler:
+                    break
+                run.append(tokens[i])
+                i += 1
+            query.focus = by_text.get(run[-1]) if run else None
+        if rest[:1] and rest[0] in focus.askers and len(rest) > 1 and rest[1] not in filler:
+            query.action = by_text.get(rest[1])
+            return
+        at = start + (1 if rest[:1] and rest[0] in focus.wh_words else 0)
+        if at >= len(tokens) or tokens[at] not in focus.auxiliaries:
+            return
+        # The subject: names (joined by "and") or a pronoun; then the first word of substance.
+        i = at + 1
+        names = {m.start: m.end for m in query.entities}
+        subject = False
+        while i < len(tokens):
+            if i in names:
+                i, subject = names[i], True
+            elif tokens[i] in focus.subjects or (subject and tokens[i] == "and"):
+                i, subject = i + 1, subject or tokens[i] in focus.subjects
+            elif tokens[i] in filler and tokens[i] not in focus.auxiliaries:
+                i += 1  # "the", "actually"
+            else:
+                break
+        if subject and i < len(tokens) and tokens[i] not in filler:
+            query.action = by_text.get(tokens[i])
 
     # -- answer types -------------------------------------------------------------------------------
 
