@@ -24,6 +24,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "bm25_share",  # the same relative to the best candidate: scale-free
     "support",  # share of the question's information (idf mass) the candidate speaks of anywhere
     "sentence",  # the same within its best single sentence: the words belong together
+    "parts",  # a question asking several things: the least it speaks of any one part (else: support)
     "title",  # share of the question's information in its title
     "text",  # ... in its text
     "terms",  # ... in its search terms (what curators expect readers to ask with)
@@ -57,6 +58,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "coverage",  # share of the question's information the briefing knows at all
     "support",  # share the best candidate speaks of
     "sentence",  # share the best candidate's best sentence speaks of
+    "parts",  # a question asking several things: the least share of any part it speaks of
     "score",  # the best candidate's ranking score
     "margin",  # how far ahead of the second it is
     "bm25",  # its BM25F score
@@ -93,6 +95,7 @@ REFUSAL_SIGNS: dict[str, int] = {
     "coverage": 1,
     "support": 1,
     "sentence": 1,
+    "parts": 1,
     "score": 1,
     "margin": 1,
     "bm25": 1,
@@ -385,7 +388,8 @@ def rank_features(
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = 0.0
         by_sentence = [0.0] * len(profile.sentences)
-        for weight, stems, named_as in content:
+        hits = [0.0] * len(content)
+        for c, (weight, stems, named_as) in enumerate(content):
             m = 0
             for x in stems:
                 m |= masks.get(x, 0)
@@ -393,6 +397,7 @@ def rank_features(
                 m |= ANYWHERE
             if not m:
                 continue
+            hits[c] = weight
             support += weight
             if m & TITLE:
                 title += weight
@@ -412,6 +417,11 @@ def rank_features(
                 m >>= 1
                 j += 1
         sentence = max(by_sentence) if by_sentence else 0.0
+        parts = support
+        if query.parts:
+            parts = min(
+                sum(hits[i] for i in part) / (sum(content[i][0] for i in part) or 1.0) for part in query.parts
+            )
         type_fit = type_sentence = 0.0
         if query.asked:
             typed = held_types(index, query, profile)
@@ -434,6 +444,7 @@ def rank_features(
                 bm25[r] / best_bm25,
                 support,
                 sentence,
+                parts,
                 title,
                 text,
                 terms,
@@ -519,6 +530,7 @@ def refusal_features(
             query.coverage,
             of("support"),
             of("sentence"),
+            of("parts"),
             top_score,
             margin,
             bm25[top] if top is not None else 0.0,

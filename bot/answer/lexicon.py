@@ -90,6 +90,7 @@ class Lexicon(_Frozen):
     intents: dict[str, str]
     focus: Focus
     modifier_endings: tuple[str, ...]
+    joiners: tuple[str, ...]
     direction: Direction
     answer_cues: AnswerCues
     # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
@@ -101,6 +102,8 @@ class Lexicon(_Frozen):
     paraphrases: dict[str, tuple[str, ...]]
     # Word ending → the ending of its base form ("ily" → "y": "militarily" is a form of "military").
     word_forms: dict[str, str]
+    # Endings clipped in a chat → the full ending ("goin" → "going").
+    clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
     short_forms: dict[str, str]
 

@@ -73,6 +73,8 @@ class Query:
     focus: Word | None = None
     # The verb of a question about an action ("did Kim *watch* a launch", "who *cooked*").
     action: Word | None = None
+    # A question asking several things: its content words by part (positions in `content`).
+    parts: tuple[tuple[int, ...], ...] = ()
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
@@ -189,6 +191,7 @@ class Understanding:
         self._roles(query)
         self._direction(query)
         self._focus(query)
+        self._parts(query, folded)
         self._only(query, content)
         return query
 
@@ -241,6 +244,43 @@ class Understanding:
                 break
         if subject and i < len(tokens) and tokens[i] not in filler:
             query.action = by_text.get(tokens[i])
+
+    def _parts(self, query: Query, folded: str) -> None:
+        """Split a question asking several things at its joiners ("and", ","), where each side holds
+        a word of substance that is not a name."""
+        pieces = re.split(self._joiner_pattern, folded)
+        if len(pieces) < 2:
+            return
+        named = {w for m in query.entities for w in query.tokens[m.start : m.end]}
+        substance = [w.text for w in query.content if w.entity_id is None and not w.framing]
+        groups: list[set[str]] = []
+        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        for piece in pieces:
+            words_of = split(piece)
+            held = set(words_of)
+            asks = bool(words_of) and words_of[0] in openers
+            own = any(set(t.split()) <= held and not set(t.split()) <= named for t in substance)
+            if groups and not asks and not own:
+                groups[-1] |= held  # nothing of substance on this side: it belongs to the part before
+            else:
+                groups.append(held)
+        if len(groups) > 1 and not any(set(t.split()) <= groups[0] for t in [*substance, *named]):
+            groups[1] |= groups[0]
+            del groups[0]
+        if len(groups) < 2:
+            return
+        parts: list[list[int]] = [[] for _ in groups]
+        for i, w in enumerate(query.content):
+            first = w.text.split()[0]
+            part = next((k for k, g in enumerate(groups) if first in g), None)
+            if part is not None:
+                parts[part].append(i)
+        query.parts = tuple(tuple(p) for p in parts if p)
+
+    @cached_property
+    def _joiner_pattern(self) -> re.Pattern[str]:
+        joined = "|".join(re.escape(j) for j in sorted(self.lexicon.joiners, key=len, reverse=True))
+        return re.compile(rf"\s*[,;]\s*(?:(?:{joined})\b)?|\b(?:{joined})\b")
 
     # -- answer types -------------------------------------------------------------------------------
 
@@ -347,6 +387,10 @@ class Understanding:
             or word in index.synonyms
         ):
             return None
+        for end, full in self.lexicon.clipped_endings.items():
+            whole = word[: -len(end)] + full
+            if word.endswith(end) and (whole in self.lexicon.filler or index.knows(whole)):
+                return whole  # "goin", "gettin"
         if zipf(word) >= self.settings.typos.english_word_zipf:
             return None  # a real word the briefing does not use: unknown, not a typo
         if word in self._filler_typos:
