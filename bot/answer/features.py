@@ -46,6 +46,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "where_fit",  # a where-question and it names a particular place
     "who_fit",  # a who-question and it names a particular person
     "reaction_fit",  # a question on reactions and it is someone's statement
+    "certainty_fit",  # a question on how sure the reports are, and it says (evidence, denials, doubt ...)
     "confirmed",  # certainty labels: a fact rather than a report ...
     "speculation",  # ... speculation ...
     "analysis",  # ... analysis ...
@@ -159,6 +160,8 @@ class Profile:
     # Answer type → the sentences holding it, as bits (computed when first asked for).
     held: dict[str, int]
     reason: bool
+    # It speaks of how sure the reports are (lexicon: answer_cues.certainty).
+    sureness: bool
     place: bool
     person: bool
     certainty: Certainty | None
@@ -261,6 +264,7 @@ class Profiles:
             held={},
             reason=s.certainty in (Certainty.analysis, Certainty.speculation)
             or bool(self.lexicon.answer_cues.why.intersection(text_tokens)),
+            sureness=bool(self.lexicon.answer_cues.certainty.intersection(text_tokens)),
             place="place" in kinds,
             person="person" in kinds,
             certainty=s.certainty,
@@ -312,6 +316,7 @@ class Profiles:
             kinds=self._kinds(own | mentioned),
             held={},
             reason=bool(self.lexicon.answer_cues.why.intersection(tokens)),
+            sureness=False,
             place=kind == "place",
             person=kind == "person",
             certainty=None,
@@ -381,7 +386,7 @@ def rank_features(
     nobody: frozenset[str] = frozenset()
     content = [(w.weight / total, w.stems, index.also[w.entity_id] if w.entity_id else nobody) for w in query.content]
     why, where, who = (i in intents for i in ("why", "where", "who"))
-    reaction, quote = "reaction" in intents, "quote" in intents
+    reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
@@ -466,6 +471,7 @@ def rank_features(
                 1.0 if where and profile.place else 0.0,
                 1.0 if who and profile.person else 0.0,
                 1.0 if reaction and (certainty is Certainty.claim or profile.quoted) else 0.0,
+                1.0 if sure and profile.sureness else 0.0,
                 1.0 if certainty is Certainty.confirmed else 0.0,
                 1.0 if certainty is Certainty.speculation else 0.0,
                 1.0 if certainty is Certainty.analysis else 0.0,

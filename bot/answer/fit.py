@@ -183,12 +183,16 @@ def choose_threshold(p: Array, examples: Sequence[Example], right: Sequence[bool
             unit[i] = 0.0 if right[i] else costs["wrong_answer"]
         else:
             unit[i] = costs["answered_off_topic" if kind == "out_of_scope" else "answered_near_topic"]
-    values = np.unique(np.concatenate([[0.0, 1.0], p]))
-    cuts = np.concatenate([[0.0], (values[:-1] + values[1:]) / 2, [1.0]])
+    # The cost of each threshold counted with a soft step (a question this close to it could fall
+    # either way on a reader's wording), so the threshold sits inside a stretch of low cost rather
+    # than on the edge of one.
+    cuts = np.linspace(0.0, 1.0, 401)
+    logit = np.log(np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, 1.0))
     best, best_cost = 0.5, np.inf
     for t in cuts:
-        answered = p >= t
-        cost = float(unit[answered].sum() + refuse[~answered].sum())
+        edge = np.log(max(t, 1e-9) / max(1 - t, 1e-9))
+        answered = 1 / (1 + np.exp(-(logit - edge) / fit.threshold_softness))
+        cost = float(unit @ answered + refuse @ (1 - answered))
         if cost < best_cost - 1e-12:
             best, best_cost = float(t), cost
     return best

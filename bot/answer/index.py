@@ -114,6 +114,15 @@ class Index:
                 if key:
                     self.spellings.setdefault(key, entity)
                     self.spellings_of[entity.id].append(key)
+        # A synonym of an entity's name names it too in a question ("nk", "dprk": North Korea).
+        for group in briefing.synonyms:
+            members = [tuple(words(m)) for m in group]
+            named = {self.spellings[m].id for m in members if m in self.spellings}
+            if len(named) == 1:
+                entity = self.entities[named.pop()]
+                for member in members:
+                    if member and member not in self.spellings:
+                        self.spellings[member] = entity
         self.longest_spelling = max((len(k) for k in self.spellings), default=0)
         # A name written as one word ("whitehouse", "northkorea") → its words.
         self.joined_spellings = {"".join(k): " ".join(k) for k in self.spellings if len(k) > 1}

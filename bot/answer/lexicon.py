@@ -53,8 +53,9 @@ class Focus(_Frozen):
 
 class AnswerCues(_Frozen):
     why: frozenset[str]
+    certainty: frozenset[str]
 
-    _words = field_validator("why", mode="before")(_word_set)
+    _words = field_validator("why", "certainty", mode="before")(_word_set)
 
 
 class AnswerType(_Frozen):
@@ -87,6 +88,7 @@ class Lexicon(_Frozen):
     greetings: frozenset[str]
     name_frame: frozenset[str]
     framing: frozenset[str]
+    certainty_frame: frozenset[str]
     intents: dict[str, str]
     focus: Focus
     modifier_endings: tuple[str, ...]
@@ -108,7 +110,14 @@ class Lexicon(_Frozen):
     short_forms: dict[str, str]
 
     _words = field_validator(
-        "question_words", "stopwords", "chat_filler", "greetings", "name_frame", "framing", mode="before"
+        "question_words",
+        "stopwords",
+        "chat_filler",
+        "greetings",
+        "name_frame",
+        "framing",
+        "certainty_frame",
+        mode="before",
     )(_word_set)
 
     @field_validator("listed", mode="before")
@@ -182,6 +191,7 @@ class Fit(_Frozen):
     rank_steps: int
     rank_learning_rate: float
     refusal_l2: float
+    threshold_softness: float
     costs: dict[str, float]
 
 

@@ -495,7 +495,8 @@ class Understanding:
 
     def _word(self, query: Query, word: str, corrected: bool) -> Word:
         found = self._lookup(query, word, corrected)
-        if word in self.lexicon.framing or stem(word) in self._framing_stems:
+        certainty = "certainty" in query.intents and word in self.lexicon.certainty_frame
+        if certainty or word in self.lexicon.framing or stem(word) in self._framing_stems:
             framing_how = found.how if found.known else "framing-unknown"
             weight = found.weight * self.settings.framing_weight
             return Word(found.text, framing_how, weight, found.stems, None, True, found.zipf)
