@@ -228,7 +228,11 @@ class Profiles:
         s = index.snippets[doc]
         texts = tuple(fold(x) for x in (s.title, *_SENTENCE.split(s.text)))
         tokens = tuple(tuple(split(x)) for x in texts)
-        sentence_stems = [self._stems(list(x)) for x in tokens]
+        # Each sentence also holds "#<entity id>" for the entities it names, in any spelling.
+        sentence_stems = [
+            self._stems(list(x)) + [f"#{e}" for e, _, _ in index.find_entities(t, list(x))]
+            for t, x in zip(texts, tokens, strict=True)
+        ]
         body = list(itertools.chain.from_iterable(sentence_stems))
         terms = frozenset(self._stems(words(" ".join(s.terms))))
         quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))

@@ -146,6 +146,8 @@ class Understanding:
             name = [w for w in query.tokens[mention.start : mention.end] if w not in lexicon.filler]
             stems = tuple(self.index.word_stem.get(w) or stem(w) for w in name)
             query.terms.extend((s, 1.0) for s in stems)
+            # "#<id>": a candidate's sentence naming the entity in any spelling (see features.Profiles).
+            stems += tuple(f"#{e}" for e in sorted(self.index.also[mention.entity_id]))
             query.content.append(
                 Word(
                     " ".join(query.tokens[mention.start : mention.end]),
