@@ -515,15 +515,17 @@ class Understanding:
         # naming two or more of that kind.
         kind = self.lexicon.listed_kind.get(word)
         listed = (f"@{kind}",) if kind else ()
-        if term not in index.postings:
-            # Another form of a word the briefing uses: "strongly" for "stronger", "militarily" for "military".
-            term = next((t for t in self._forms(word) if t in index.postings), term)
+        # Other forms of the word the briefing uses: "strongly" for "stronger", "militarily" for "military".
+        forms = [t for t in dict.fromkeys(self._forms(word)) if t != term and t in index.postings]
+        if term not in index.postings and forms:
+            term = forms.pop(0)
         if term in index.postings:
             weight = terms.corrected if corrected else 1.0
             query.terms.append((term, weight))
+            query.terms.extend((t, terms.synonym_of_known) for t in forms)
             how = "typo" if corrected else "word"
             also = self._add_synonyms(query, word, terms.synonym_of_known)
-            return Word(word, how, index.idf(term), (term, *also, *listed))
+            return Word(word, how, index.idf(term), (term, *forms, *also, *listed))
         stems = self._add_synonyms(query, word, terms.synonym)
         if stems:
             return Word(word, "synonym", self._phrase_weight(word), (term, *stems, *listed))
