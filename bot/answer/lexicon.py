@@ -97,6 +97,7 @@ class Lexicon(_Frozen):
     answer_cues: AnswerCues
     # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
     clause_start: str
+    clause_end: str
     answer_types: dict[str, AnswerType]
     # Entity kind → nouns that count entities of that kind ("how many *countries*").
     listed: dict[str, frozenset[str]]
@@ -131,7 +132,10 @@ class Lexicon(_Frozen):
 
     @cached_property
     def type_cues(self) -> dict[str, re.Pattern[str]]:
-        return {name: re.compile(f"{self.clause_start}(?:{t.asks})") for name, t in self.answer_types.items()}
+        return {
+            name: re.compile(f"{self.clause_start}(?:{t.asks})|(?:{t.asks}){self.clause_end}")
+            for name, t in self.answer_types.items()
+        }
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
