@@ -19,6 +19,7 @@ from bot.answer.features import (
     RANK_FEATURES,
     Candidate,
     FloatArray,
+    Profile,
     Profiles,
     rank_features,
     refusal_features,
@@ -26,7 +27,7 @@ from bot.answer.features import (
 from bot.answer.index import Index
 from bot.answer.lexicon import Lexicon, Settings, load_lexicon, load_settings
 from bot.answer.model import Model, Scorer, load_model
-from bot.answer.query import Query, Understanding, unknown_kind
+from bot.answer.query import Query, Understanding, Word, unknown_kind
 from bot.answer.tokens import fold
 from bot.briefing.models import Briefing, Citation, Entity, Snippet, Topic
 
@@ -115,7 +116,7 @@ class Engine:
     def warm(self) -> None:
         """Load the model and compute what the first questions of each kind would (a reload builds
         the engine in a worker thread, so the first answers after the swap stay fast)."""
-        for question in ("who met", "where did they meet", "why meet", "how many met", "what did they say"):
+        for question in ("who met", "where did they meet", "why meet", "how many met", "when met", "what did they say"):
             self.ask(question)
 
     # -- answering -----------------------------------------------------------------------------------
@@ -204,7 +205,9 @@ class Engine:
     def _boosts(self, query: Query) -> FloatArray:
         index, pool = self.index, self.settings.pool
         boosts = np.zeros(index.n, dtype=np.float64)
-        strengths = {m.entity_id: 1.0 for m in query.entities} | dict(query.roles)
+        named = {m.entity_id for m in query.entities}
+        # What a name stands for counts too ("Pyongyang": North Korea), as a named entity's own role does.
+        strengths = dict.fromkeys({e for n in named for e in index.also[n]}, 1.0) | dict(query.roles)
         for entity_id, strength in strengths.items():
             idf = index.entity_idf(entity_id) * strength
             docs = index.entity_docs.get(entity_id)
@@ -296,12 +299,13 @@ class Engine:
             return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
         if not order:
             return "Not covered by this briefing."
-        count_fit = RANK_FEATURES.index("count_fit")
-        if "count" in query.intents and analysis.features[order[0], count_fit] == 0:
-            return "Not covered by this briefing: the articles give no figure for that."
+        type_fit = RANK_FEATURES.index("type_fit")
+        if query.asked and analysis.features[order[0], type_fit] == 0:
+            asked = self.lexicon.answer_types[query.asked[0]]
+            return f"Not covered by this briefing: the articles give no {asked.missing}."
         best = self.profiles(analysis.candidates[order[0]])
         subject = [w for w in query.content if not w.framing]
-        missing = [w.text for w in subject if not (w.entity_id in best.entities or set(w.stems) & best.stems)]
+        missing = [w.text for w in subject if not self._spoken(w, best)]
         present = [w.text for w in subject if w.text not in missing]
         if missing and present:
             return (
@@ -309,6 +313,11 @@ class Engine:
                 f"in connection with {_quoted(present, 'and')}."
             )
         return "Not covered by this briefing: the articles do not answer that."
+
+    def _spoken(self, word: Word, best: Profile) -> bool:
+        if word.entity_id and not best.entities.isdisjoint(self.index.also[word.entity_id]):
+            return True
+        return not best.stems.isdisjoint(word.stems)
 
     def suggest(self, text: str) -> tuple[str, ...]:
         """The nearest topics and people, or a starting point when nothing is near."""

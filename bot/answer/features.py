@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from bot.answer.index import Index
 from bot.answer.query import Query, Word, unknown_kind
-from bot.answer.tokens import stem, words
+from bot.answer.tokens import fold, split, stem, words
 from bot.briefing.models import Certainty, Citation, Entity, Snippet, Topic
 
 RANK_FEATURES: tuple[str, ...] = (
@@ -24,6 +24,7 @@ RANK_FEATURES: tuple[str, ...] = (
     "bm25_share",  # the same relative to the best candidate: scale-free
     "support",  # share of the question's information (idf mass) the candidate speaks of anywhere
     "sentence",  # the same within its best single sentence: the words belong together
+    "parts",  # a question asking several things: the least it speaks of any one part (else: support)
     "title",  # share of the question's information in its title
     "text",  # ... in its text
     "terms",  # ... in its search terms (what curators expect readers to ask with)
@@ -34,15 +35,18 @@ RANK_FEATURES: tuple[str, ...] = (
     "speaker",  # the words of an entity the question names ("Peskov", "the Kremlin")
     "speaker_quote",  # ... when the question asks what someone said
     "phrase",  # adjacent question words adjacent in it too ("foreign minister", "honour guard")
+    "focus",  # it speaks of what is asked for ("which *region*")
+    "action",  # it speaks of the action asked about ("did Kim *watch* …", "who *cooked* …")
     "topic",  # share of the question's information in its topic's name and keywords
     "subject_lead",  # "what does A want from B": its title leads with A
     "object_lead",  # ... or with B, which answers the reverse question
     "why_fit",  # a why-question and it gives a reason (analysis, speculation, "because", "aim")
-    "when_fit",  # a when-question and it gives a time
-    "count_fit",  # a how-many-question and it gives a figure
+    "type_fit",  # it holds what the question asks for: a time, a figure, a decade, a direction, a colour ...
+    "type_sentence",  # ... in a sentence that speaks of the question (share of its information there)
     "where_fit",  # a where-question and it names a particular place
     "who_fit",  # a who-question and it names a particular person
     "reaction_fit",  # a question on reactions and it is someone's statement
+    "certainty_fit",  # a question on how sure the reports are, and it says (evidence, denials, doubt ...)
     "confirmed",  # certainty labels: a fact rather than a report ...
     "speculation",  # ... speculation ...
     "analysis",  # ... analysis ...
@@ -55,6 +59,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "coverage",  # share of the question's information the briefing knows at all
     "support",  # share the best candidate speaks of
     "sentence",  # share the best candidate's best sentence speaks of
+    "parts",  # a question asking several things: the least share of any part it speaks of
     "score",  # the best candidate's ranking score
     "margin",  # how far ahead of the second it is
     "bm25",  # its BM25F score
@@ -66,18 +71,53 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "roles",  # it describes one by its role
     "content",  # how many content words it has
     "corrections",  # how many typos of meaningful words were corrected (not of "what", "the")
-    "count_no_figure",  # it asks how many, and the best candidate gives no figure
+    "type_asked",  # it asks for a kind of thing (a time, a figure, a speed ...)
+    "type_missing",  # ... and the best candidate holds none of it ("how fast": no speed given)
+    "type_sentence",  # ... the share of the question spoken of in the best candidate's sentence holding it
     "howto",  # it asks for advice ("how do I …"), which news never gives
     "future",  # it asks about the future
     "check",  # it is a yes/no question
     "card",  # the best candidate is an entity card
     "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
-    "when_no_time",  # it asks when, and the best candidate gives no time
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
-    "missing",  # the weightiest question word the best candidate does not speak of (share of idf)
+    "action_missing",  # ... nor of the action asked about ("did Kim *watch* a launch", "who *cooked*")
+    "action_nowhere",  # no candidate speaks of that action
+    "missing",  # the weightiest question word the briefing knows but the best candidate does not speak of
+    "missing_words",  # how many of the question's words (not framing) it does not speak of
+    "entity_missing",  # share of the entities the question names (by rarity) that it is not about
     "command",  # a chat command typed as a question ("/help")
 )
+
+# Which way each refusal feature may push the decision: +1 towards answering, -1 towards refusing,
+# 0 either way. The fit chooses how much, never the direction: a feature that says the best answer
+# lacks what was asked can only argue for refusing, however the questions it was fitted on fell.
+REFUSAL_SIGNS: dict[str, int] = {
+    "coverage": 1,
+    "support": 1,
+    "sentence": 1,
+    "parts": 1,
+    "score": 1,
+    "margin": 1,
+    "bm25": 1,
+    "unknown_rare": -1,
+    "unknown_mid": -1,
+    "unknown_common": -1,
+    "unknown_number": -1,
+    "type_missing": -1,
+    "type_sentence": 1,
+    "howto": -1,
+    "future": -1,
+    "focus_unknown": -1,
+    "focus_missing": -1,
+    "action_missing": -1,
+    "action_nowhere": -1,
+    "missing": -1,
+    "missing_words": -1,
+    "entity_missing": -1,
+    "command": -1,
+    "corrections": -1,
+}
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -113,9 +153,15 @@ class Profile:
     agents: frozenset[str]
     quoted: frozenset[str]
     topic: frozenset[str]
-    number: bool
-    time: bool
+    # Folded title and sentences of the text, their words, and how many entities of each kind it is tagged with.
+    texts: tuple[str, ...]
+    tokens: tuple[tuple[str, ...], ...]
+    kinds: dict[str, int]
+    # Answer type → the sentences holding it, as bits (computed when first asked for).
+    held: dict[str, int]
     reason: bool
+    # It speaks of how sure the reports are (lexicon: answer_cues.certainty).
+    sureness: bool
     place: bool
     person: bool
     certainty: Certainty | None
@@ -180,7 +226,13 @@ class Profiles:
     def _snippet(self, doc: int) -> Profile:
         index = self.index
         s = index.snippets[doc]
-        sentence_stems = [self._stems(words(x)) for x in (s.title, *_SENTENCE.split(s.text))]
+        texts = tuple(fold(x) for x in (s.title, *_SENTENCE.split(s.text)))
+        tokens = tuple(tuple(split(x)) for x in texts)
+        # Each sentence also holds "#<entity id>" for the entities it names, in any spelling.
+        sentence_stems = [
+            self._stems(list(x)) + [f"#{e}" for e, _, _ in index.find_entities(t, list(x))]
+            for t, x in zip(texts, tokens, strict=True)
+        ]
         body = list(itertools.chain.from_iterable(sentence_stems))
         terms = frozenset(self._stems(words(" ".join(s.terms))))
         quotes = frozenset(self._stems(words(" ".join(c.quote for c in s.sources))))
@@ -189,9 +241,9 @@ class Profiles:
         titled = frozenset(e for e in tagged if _spelled(index, e, title_tokens))
         lead = index.find_entities(s.title, title_tokens)
         agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
-        text_tokens = words(s.text)
+        text_tokens = list(itertools.chain.from_iterable(tokens[1:]))
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
-        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged)
+        stems = frozenset(body) | terms | quotes | self._entity_stems(tagged) | self._listed(tagged)
         title = frozenset(sentence_stems[0])
         text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
         sentences = tuple(frozenset(x) for x in sentence_stems)
@@ -210,10 +262,13 @@ class Profiles:
             agents=agents,
             quoted=index.quoted.get(doc, frozenset()),
             topic=topic,
-            number=bool(self.lexicon.answer_cues.number.search(s.text.lower())),
-            time=self._has_time(s.text, text_tokens),
+            texts=texts,
+            tokens=tokens,
+            kinds=self._kinds(tagged),
+            held={},
             reason=s.certainty in (Certainty.analysis, Certainty.speculation)
             or bool(self.lexicon.answer_cues.why.intersection(text_tokens)),
+            sureness=bool(self.lexicon.answer_cues.certainty.intersection(text_tokens)),
             place="place" in kinds,
             person="person" in kinds,
             certainty=s.certainty,
@@ -223,9 +278,17 @@ class Profiles:
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
 
-    def _has_time(self, text: str, tokens: list[str]) -> bool:
-        cues = self.lexicon.answer_cues
-        return bool(cues.when.intersection(tokens)) or bool(cues.time.search(text.lower()))
+    def _listed(self, entity_ids: frozenset[str]) -> frozenset[str]:
+        """"@place" when it names two or more places: it speaks of "countries" (see lexicon: listed)."""
+        return frozenset(f"@{kind}" for kind, n in self._kinds(entity_ids).items() if n >= 2)
+
+    def _kinds(self, entity_ids: frozenset[str]) -> dict[str, int]:
+        kinds: dict[str, int] = {}
+        for e in entity_ids:
+            entity = self.index.entities.get(e)
+            if entity is not None:
+                kinds[entity.kind.value] = kinds.get(entity.kind.value, 0) + 1
+        return kinds
 
     def _card(self, candidate: Candidate) -> Profile:
         index = self.index
@@ -234,10 +297,11 @@ class Profiles:
         mentioned = frozenset(m[0] for m in index.find_entities(candidate.text, words(candidate.text)))
         own = frozenset([candidate.entity.id]) if candidate.entity else frozenset()
         kind = candidate.entity.kind.value if candidate.entity else ""
-        every = frozenset(stems) | self._entity_stems(own | mentioned)
+        every = frozenset(stems) | self._entity_stems(own | mentioned) | self._listed(own | mentioned)
         title = frozenset(self._stems(words(candidate.title)))
         topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
         sentences = (frozenset(stems),)
+        texts = (fold(f"{candidate.title}. {candidate.text}"),)
         return Profile(
             stems=every,
             title=title,
@@ -251,9 +315,12 @@ class Profiles:
             agents=own,
             quoted=frozenset(),
             topic=topic,
-            number=bool(self.lexicon.answer_cues.number.search(candidate.text.lower())),
-            time=self._has_time(candidate.text, tokens),
+            texts=texts,
+            tokens=(tuple(tokens),),
+            kinds=self._kinds(own | mentioned),
+            held={},
             reason=bool(self.lexicon.answer_cues.why.intersection(tokens)),
+            sureness=False,
             place=kind == "place",
             person=kind == "person",
             certainty=None,
@@ -266,10 +333,46 @@ def _spelled(index: Index, entity_id: str, tokens: list[str]) -> bool:
     return any(f" {' '.join(w)} " in joined for w in index.spellings_of.get(entity_id, ()))
 
 
-def _speaks(word: Word, profile: Profile, terms: frozenset[str]) -> bool:
-    if word.entity_id is not None and word.entity_id in profile.entities:
+def _speaks(index: Index, word: Word, profile: Profile, terms: frozenset[str]) -> bool:
+    if word.entity_id is not None and not profile.entities.isdisjoint(index.also[word.entity_id]):
         return True
     return not terms.isdisjoint(word.stems)
+
+
+def held_types(index: Index, query: Query, profile: Profile) -> int:
+    """The sentences of the candidate (as bits) holding a type the question asks for; 0 if none does."""
+    bits = 0
+    for name in query.asked:
+        kind = index.lexicon.answer_types[name]
+        if kind.counts and query.counted:
+            bits |= _counted(index, query, profile, kind.held, kind.counts)
+            continue
+        found = profile.held.get(name)
+        if found is None:
+            found = sum(1 << j for j, text in enumerate(profile.texts) if kind.held.search(text))
+            profile.held[name] = found
+        bits |= found
+    return bits
+
+
+def _counted(index: Index, query: Query, profile: Profile, figure: re.Pattern[str], window: int) -> int:
+    """"How many X": sentences where a figure comes shortly before X, or all of them when the
+    candidate names two or more entities of the kind X names ("countries")."""
+    if query.counted_kind is not None:
+        others = profile.kinds.get(query.counted_kind, 0)
+        kind = query.counted_kind
+        others -= sum(1 for e in query.named if e in profile.entities and index.entities[e].kind.value == kind)
+        if others >= 2:
+            return (1 << len(profile.texts)) - 1
+    bits, word_stem, counted = 0, index.word_stem, query.counted
+    for j, tokens in enumerate(profile.tokens):
+        for i, token in enumerate(tokens):
+            if figure.fullmatch(token) and any(
+                (word_stem.get(t) or stem(t)) in counted for t in tokens[i + 1 : i + 1 + window]
+            ):
+                bits |= 1 << j
+                break
+    return bits
 
 
 def rank_features(
@@ -284,23 +387,26 @@ def rank_features(
     intents = query.intents
     best_bm25 = max(bm25, default=0.0) or 1.0
     rows: list[tuple[float, ...]] = []
-    content = [(w.weight / total, w.stems, w.entity_id) for w in query.content]
-    why, when, count, where, who = (i in intents for i in ("why", "when", "count", "where", "who"))
-    reaction, quote = "reaction" in intents, "quote" in intents
+    nobody: frozenset[str] = frozenset()
+    content = [(w.weight / total, w.stems, index.also[w.entity_id] if w.entity_id else nobody) for w in query.content]
+    why, where, who = (i in intents for i in ("why", "where", "who"))
+    reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = 0.0
         by_sentence = [0.0] * len(profile.sentences)
-        for weight, stems, entity_id in content:
+        hits = [0.0] * len(content)
+        for c, (weight, stems, named_as) in enumerate(content):
             m = 0
             for x in stems:
                 m |= masks.get(x, 0)
-            if entity_id is not None and entity_id in entities:
+            if not entities.isdisjoint(named_as):
                 m |= ANYWHERE
             if not m:
                 continue
+            hits[c] = weight
             support += weight
             if m & TITLE:
                 title += weight
@@ -320,9 +426,20 @@ def rank_features(
                 m >>= 1
                 j += 1
         sentence = max(by_sentence) if by_sentence else 0.0
+        parts = support
+        if query.parts:
+            parts = min(
+                sum(hits[i] for i in part) / (sum(content[i][0] for i in part) or 1.0) for part in query.parts
+            )
+        type_fit = type_sentence = 0.0
+        if query.asked:
+            typed = held_types(index, query, profile)
+            if typed:
+                type_fit = 1.0
+                type_sentence = max(share for j, share in enumerate(by_sentence) if typed >> j & 1)
         entity = 0.0
         if named_idf:
-            entity = sum(idf for e, idf in named_idf.items() if e in entities) / named_total
+            entity = sum(idf for e, idf in named_idf.items() if not entities.isdisjoint(index.also[e])) / named_total
         role = 0.0
         for e, score in roles.items():
             if e in entities and score > role:
@@ -336,6 +453,7 @@ def rank_features(
                 bm25[r] / best_bm25,
                 support,
                 sentence,
+                parts,
                 title,
                 text,
                 terms,
@@ -346,15 +464,18 @@ def rank_features(
                 1.0 if speaker else 0.0,
                 1.0 if speaker and quote else 0.0,
                 float(min(len(pairs & profile.pairs), phrases)) if pairs else 0.0,
+                float(query.focus is not None and _speaks(index, query.focus, profile, profile.stems)),
+                float(query.action is not None and _speaks(index, query.action, profile, profile.stems)),
                 topic,
                 1.0 if query.subject and not query.subject.isdisjoint(profile.agents) else 0.0,
                 1.0 if query.object and not query.object.isdisjoint(profile.agents) else 0.0,
                 1.0 if why and profile.reason else 0.0,
-                1.0 if when and profile.time else 0.0,
-                1.0 if count and profile.number else 0.0,
+                type_fit,
+                type_sentence,
                 1.0 if where and profile.place else 0.0,
                 1.0 if who and profile.person else 0.0,
                 1.0 if reaction and (certainty is Certainty.claim or profile.quoted) else 0.0,
+                1.0 if sure and profile.sureness else 0.0,
                 1.0 if certainty is Certainty.confirmed else 0.0,
                 1.0 if certainty is Certainty.speculation else 0.0,
                 1.0 if certainty is Certainty.analysis else 0.0,
@@ -400,18 +521,26 @@ def refusal_features(
     shortest = index.settings.describing_length
     describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
     focus_unknown = float(query.focus is not None and not query.focus.known)
-    missing = 0.0
-    focus_missing = 0.0
+    missing = focus_missing = action_missing = missing_words = entity_missing = 0.0
     if best is not None:
-        unsupported = [w.weight for w in query.content if not w.framing and not _speaks(w, best, best.stems)]
-        missing = max(unsupported, default=0.0) / index.max_idf
-        if query.focus is not None and not _speaks(query.focus, best, best.stems):
+        unsupported = [w for w in query.content if not w.framing and not _speaks(index, w, best, best.stems)]
+        # Words the briefing knows but the best candidate does not use (unknown ones count apart).
+        missing = max((w.weight for w in unsupported if w.known), default=0.0) / index.max_idf
+        missing_words = float(len(unsupported))
+        if query.focus is not None and not _speaks(index, query.focus, best, best.stems):
             focus_missing = 1.0
+        if query.action is not None and not _speaks(index, query.action, best, best.stems):
+            action_missing = 1.0
+        named = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
+        if named:
+            absent = sum(idf for e, idf in named.items() if best.entities.isdisjoint(index.also[e]))
+            entity_missing = absent / (sum(named.values()) or 1.0)
     return np.array(
         (
             query.coverage,
             of("support"),
             of("sentence"),
+            of("parts"),
             top_score,
             margin,
             bm25[top] if top is not None else 0.0,
@@ -423,16 +552,21 @@ def refusal_features(
             float(bool(query.roles)),
             float(sum(1 for w in query.content if not w.framing)),
             float(sum(1 for c in query.corrections if c.corrected not in index.lexicon.filler)),
-            float("count" in intents and of("count_fit") == 0.0),
+            float(bool(query.asked)),
+            float(bool(query.asked) and of("type_fit") == 0.0),
+            of("type_sentence"),
             float("howto" in intents),
             float("future" in intents),
             float("check" in intents),
             of("card"),
             describing,
             focus_unknown,
-            float("when" in intents and of("when_fit") == 0.0),
             focus_missing,
+            action_missing,
+            float(query.action is not None and not ranked[:, column["action"]].any()),
             missing,
+            missing_words,
+            entity_missing,
             float("command" in intents),
         ),
         dtype=np.float64,

@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from bot.answer.engine import Analysis, Engine
 from bot.answer.evaluate import Figures, Question, holds, load_questions, outcome
-from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES, refusal_features
+from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES, REFUSAL_SIGNS, refusal_features
 from bot.answer.lexicon import DATA, Fit
 from bot.answer.model import FORMAT, MODEL_FILE, Model, Refusal, Scorer
 from bot.briefing.load import load_briefing
@@ -140,21 +140,31 @@ def refusal_rows(engine: Engine, examples: Sequence[Example], weights: Array) ->
     return rows, np.array(vectors).reshape(len(vectors), len(REFUSAL_FEATURES))
 
 
-def fit_logistic(x: Array, y: Array, l2: float) -> tuple[Array, Array, Array, float]:
+def fit_logistic(
+    x: Array, y: Array, l2: float, signs: Array | None = None
+) -> tuple[Array, Array, Array, float]:
+    """L2-regularised logistic regression by Newton's method; a coefficient with a sign (+1 or -1 in
+    `signs`) is kept on that side of zero (projected Newton, the bound held while the gradient
+    pushes against it)."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
     design = np.hstack([z, np.ones((len(z), 1))])
     beta = np.zeros(design.shape[1])
+    sign = np.zeros(design.shape[1]) if signs is None else np.append(signs, 0.0)
     penalty = np.full(design.shape[1], l2)
     penalty[-1] = 0.0
-    for _ in range(50):
+    for _ in range(200):
         p = 1 / (1 + np.exp(-(design @ beta)))
         gradient = design.T @ (p - y) + penalty * beta
         hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty) + 1e-9 * np.eye(len(beta))
-        step = np.linalg.solve(hessian, gradient)
+        free = ~((beta == 0) & (sign * gradient > 0))
+        step = np.zeros(len(beta))
+        step[free] = np.linalg.solve(hessian[np.ix_(free, free)], gradient[free])
         beta -= step
+        wrong = sign * beta < 0
+        beta[wrong] = 0.0
         if np.abs(step).max() < 1e-10:
             break
     return mean, scale, beta[:-1], float(beta[-1])
@@ -173,12 +183,16 @@ def choose_threshold(p: Array, examples: Sequence[Example], right: Sequence[bool
             unit[i] = 0.0 if right[i] else costs["wrong_answer"]
         else:
             unit[i] = costs["answered_off_topic" if kind == "out_of_scope" else "answered_near_topic"]
-    values = np.unique(np.concatenate([[0.0, 1.0], p]))
-    cuts = np.concatenate([[0.0], (values[:-1] + values[1:]) / 2, [1.0]])
+    # The cost of each threshold counted with a soft step (a question this close to it could fall
+    # either way on a reader's wording), so the threshold sits inside a stretch of low cost rather
+    # than on the edge of one.
+    cuts = np.linspace(0.0, 1.0, 401)
+    logit = np.log(np.clip(p, 1e-9, 1 - 1e-9) / np.clip(1 - p, 1e-9, 1.0))
     best, best_cost = 0.5, np.inf
     for t in cuts:
-        answered = p >= t
-        cost = float(unit[answered].sum() + refuse[~answered].sum())
+        edge = np.log(max(t, 1e-9) / max(1 - t, 1e-9))
+        answered = 1 / (1 + np.exp(-(logit - edge) / fit.threshold_softness))
+        cost = float(unit @ answered + refuse @ (1 - answered))
         if cost < best_cost - 1e-12:
             best, best_cost = float(t), cost
     return best
@@ -200,7 +214,8 @@ def fit_model(engine: Engine, examples: Sequence[Example], fit: Fit, version: st
     x = np.vstack(vectors)
     chosen = [examples[i] for i in rows]
     y = np.array([e.question.answerable for e in chosen], dtype=float)
-    mean, scale, coef, intercept = fit_logistic(x, y, fit.refusal_l2)
+    signs = np.array([REFUSAL_SIGNS.get(n, 0) for n in REFUSAL_FEATURES], dtype=np.float64)
+    mean, scale, coef, intercept = fit_logistic(x, y, fit.refusal_l2, signs)
     p = 1 / (1 + np.exp(-(((x - mean) / scale) @ coef + intercept)))
     right = [_top3_right(e, weights) for e in chosen]
     threshold = choose_threshold(p, chosen, right, fit)

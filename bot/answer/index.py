@@ -62,6 +62,8 @@ class Index:
         self.snippets: tuple[Snippet, ...] = briefing.snippets
         self.n = len(self.snippets)
         self.entities = {e.id: e for e in briefing.entities}
+        # An entity and those it stands for ("Pyongyang": North Korea's government too).
+        self.also = {e.id: frozenset((e.id, *e.stands_for)) for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
@@ -95,8 +97,13 @@ class Index:
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         for group in briefing.synonyms:
             phrases = [tuple(words(member)) for member in group]
-            for phrase in phrases:
-                self.synonyms[" ".join(phrase)].extend(p for p in phrases if p != phrase)
+            for member in phrases:
+                self.synonyms[" ".join(member)].extend(p for p in phrases if p != member)
+        # Everyday paraphrases, one way: "get out of" also searches "gain", not the reverse.
+        for said, meant in lexicon.paraphrases.items():
+            joined = " ".join(words(said))
+            self.synonyms[joined].extend(p for p in (tuple(words(m)) for m in meant) if p and " ".join(p) != joined)
+        self.longest_synonym = max((len(k.split()) for k in self.synonyms), default=1)
 
         # Spellings by their folded words, for exact matching of names in a question.
         self.spellings: dict[tuple[str, ...], Entity] = {}
@@ -107,6 +114,15 @@ class Index:
                 if key:
                     self.spellings.setdefault(key, entity)
                     self.spellings_of[entity.id].append(key)
+        # A synonym of an entity's name names it too in a question ("nk", "dprk": North Korea).
+        for group in briefing.synonyms:
+            members = [tuple(words(m)) for m in group]
+            named = {self.spellings[m].id for m in members if m in self.spellings}
+            if len(named) == 1:
+                entity = self.entities[named.pop()]
+                for member in members:
+                    if member and member not in self.spellings:
+                        self.spellings[member] = entity
         self.longest_spelling = max((len(k) for k in self.spellings), default=0)
         # A name written as one word ("whitehouse", "northkorea") → its words.
         self.joined_spellings = {"".join(k): " ".join(k) for k in self.spellings if len(k) > 1}

@@ -34,38 +34,108 @@ class Direction(_Frozen):
     _words = field_validator("verbs", "object_markers", mode="before")(_word_set)
 
 
+class Focus(_Frozen):
+    """Where a question's words stand to say what it asks for (see lexicon.yaml: focus)."""
+
+    openers: frozenset[str]
+    determiners: frozenset[str]
+    quantifiers: tuple[str, ...]
+    looked_past: frozenset[str]
+    askers: frozenset[str]
+    auxiliaries: frozenset[str]
+    wh_words: frozenset[str]
+    subjects: frozenset[str]
+
+    _words = field_validator(
+        "openers", "determiners", "looked_past", "askers", "auxiliaries", "wh_words", "subjects", mode="before"
+    )(_word_set)
+
+
 class AnswerCues(_Frozen):
     why: frozenset[str]
-    when: frozenset[str]
-    time_pattern: str
-    number_pattern: str
+    certainty: frozenset[str]
 
-    _words = field_validator("why", "when", mode="before")(_word_set)
+    _words = field_validator("why", "certainty", mode="before")(_word_set)
+
+
+class AnswerType(_Frozen):
+    """What an answer must hold for a question asking for one kind of thing ("which decade")."""
+
+    # Words naming the type in a question: what is asked for, not the question's subject.
+    words: frozenset[str]
+    asks: str
+    holds: str
+    # The refusal's "the articles give no …".
+    missing: str
+    # For "how many X": X must follow a figure within this many words (0: a figure anywhere).
+    counts: int = 0
+
+    _words = field_validator("words", mode="before")(_word_set)
 
     @cached_property
-    def time(self) -> re.Pattern[str]:
-        return re.compile(self.time_pattern)
+    def asked(self) -> re.Pattern[str]:
+        return re.compile(self.asks)
 
     @cached_property
-    def number(self) -> re.Pattern[str]:
-        return re.compile(self.number_pattern)
+    def held(self) -> re.Pattern[str]:
+        return re.compile(self.holds)
 
 
 class Lexicon(_Frozen):
     question_words: frozenset[str]
     stopwords: frozenset[str]
     chat_filler: frozenset[str]
+    greetings: frozenset[str]
     name_frame: frozenset[str]
     framing: frozenset[str]
+    certainty_frame: frozenset[str]
     intents: dict[str, str]
-    focus: str
+    focus: Focus
     modifier_endings: tuple[str, ...]
+    joiners: tuple[str, ...]
     direction: Direction
     answer_cues: AnswerCues
+    # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
+    clause_start: str
+    clause_end: str
+    answer_types: dict[str, AnswerType]
+    # Entity kind → nouns that count entities of that kind ("how many *countries*").
+    listed: dict[str, frozenset[str]]
+    # Everyday phrase → the words news reports use for it (searched too, one way).
+    paraphrases: dict[str, tuple[str, ...]]
+    # Word ending → the ending of its base form ("ily" → "y": "militarily" is a form of "military").
+    word_forms: dict[str, str]
+    # Endings clipped in a chat → the full ending ("goin" → "going").
+    clipped_endings: dict[str, str]
+    # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
+    short_forms: dict[str, str]
 
     _words = field_validator(
-        "question_words", "stopwords", "chat_filler", "name_frame", "framing", mode="before"
+        "question_words",
+        "stopwords",
+        "chat_filler",
+        "greetings",
+        "name_frame",
+        "framing",
+        "certainty_frame",
+        mode="before",
     )(_word_set)
+
+    @field_validator("listed", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        return {kind: _word_set(nouns) for kind, nouns in value.items()} if isinstance(value, dict) else value
+
+    @cached_property
+    def listed_kind(self) -> dict[str, str]:
+        return {noun: kind for kind, nouns in self.listed.items() for noun in nouns}
+
+    @cached_property
+    def type_cues(self) -> dict[str, re.Pattern[str]]:
+        return {
+            name: re.compile(f"{self.clause_start}(?:{t.asks})|(?:{t.asks}){self.clause_end}")
+            for name, t in self.answer_types.items()
+        }
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
@@ -73,10 +143,6 @@ class Lexicon(_Frozen):
 
     def describing(self, word: str, shortest: int) -> bool:
         return len(word) >= shortest and word.endswith(self.modifier_endings)
-
-    @cached_property
-    def focus_pattern(self) -> re.Pattern[str]:
-        return re.compile(self.focus)
 
     @cached_property
     def filler(self) -> frozenset[str]:
@@ -129,6 +195,7 @@ class Fit(_Frozen):
     rank_steps: int
     rank_learning_rate: float
     refusal_l2: float
+    threshold_softness: float
     costs: dict[str, float]
 
 

@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from bot.answer.english import zipf
 from bot.answer.index import Index, initial
-from bot.answer.tokens import fold, stem, words
+from bot.answer.tokens import fold, split, stem, words
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,15 @@ class Query:
     topic_only: str | None = None
     # The content word naming what is asked for ("what *year*"), if the question names it.
     focus: Word | None = None
+    # The verb of a question about an action ("did Kim *watch* a launch", "who *cooked*").
+    action: Word | None = None
+    # A question asking several things: its content words by part (positions in `content`).
+    parts: tuple[tuple[int, ...], ...] = ()
+    # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
+    asked: tuple[str, ...] = ()
+    # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
+    counted: frozenset[str] = frozenset()
+    counted_kind: str | None = None
 
     @cached_property
     def total_weight(self) -> float:
@@ -120,12 +129,16 @@ class Understanding:
 
     def __call__(self, text: str) -> Query:
         lexicon = self.lexicon
-        query = Query(text=text, tokens=words(text)[: self.settings.max_words])
+        tokens = words(text)[: self.settings.max_words]
+        if tokens[:1] and tokens[0] in lexicon.greetings:
+            tokens = tokens[1:]
+        query = Query(text=text, tokens=tokens)
         self._correct(query)
         folded = fold(text)
         for c in query.corrections:
             folded = re.sub(rf"\b{re.escape(c.typed)}\b", c.corrected, folded)
         query.intents = frozenset(name for name, p in lexicon.intent_patterns.items() if p.search(folded))
+        type_words = self._asked(query, folded)
         query.entities = self._entities(text, query.tokens)
         covered = {i for m in query.entities for i in range(m.start, m.end)}
         terms = self.settings.query_terms
@@ -133,6 +146,8 @@ class Understanding:
             name = [w for w in query.tokens[mention.start : mention.end] if w not in lexicon.filler]
             stems = tuple(self.index.word_stem.get(w) or stem(w) for w in name)
             query.terms.extend((s, 1.0) for s in stems)
+            # "#<id>": a candidate's sentence naming the entity in any spelling (see features.Profiles).
+            stems += tuple(f"#{e}" for e in sorted(self.index.also[mention.entity_id]))
             query.content.append(
                 Word(
                     " ".join(query.tokens[mention.start : mention.end]),
@@ -146,16 +161,23 @@ class Understanding:
         for word in rest:
             if word in lexicon.question_words:
                 self._add_synonyms(query, word, terms.question_word)
-        # Phrases of the synonyms made partly of filler words ("went with", "came with").
+        # Phrases of the synonyms and paraphrases, longest first, filler words and all ("went with",
+        # "get out of"); a word belongs to one phrase at most.
         phrased: set[int] = set()
-        for i in range(len(rest) - 1):
-            phrase = f"{rest[i]} {rest[i + 1]}"
-            if phrase in self.index.synonyms and {rest[i], rest[i + 1]} & lexicon.filler and not phrased & {i, i + 1}:
+        for n in range(min(self.index.longest_synonym, len(rest)), 1, -1):
+            for i in range(len(rest) - n + 1):
+                span = set(range(i, i + n))
+                phrase = " ".join(rest[i : i + n])
+                if phrased & span or phrase not in self.index.synonyms:
+                    continue
+                if n == 2 and not {rest[i], rest[i + 1]} & lexicon.filler:
+                    continue  # two words of substance: matched below, across filler words too
                 stems = self._add_synonyms(query, phrase, terms.synonym)
                 if stems:
                     query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
-                    phrased.update((i, i + 1))
-        content = [w for i, w in enumerate(rest) if w not in lexicon.filler and i not in phrased]
+                    phrased |= span
+        skip = lexicon.filler | type_words
+        content = [w for i, w in enumerate(rest) if w not in skip and i not in phrased]
         used: set[int] = set()
         for i in range(len(content) - 1):  # two-word synonyms first ("north korea", "food aid")
             phrase = f"{content[i]} {content[i + 1]}"
@@ -170,15 +192,139 @@ class Understanding:
                 query.content.append(self._word(query, word, word in corrected))
         self._roles(query)
         self._direction(query)
-        found = lexicon.focus_pattern.match(folded)
-        if found:
-            query.focus = next((w for w in query.content if w.text == found.group(1)), None)
+        self._focus(query)
+        self._parts(query, folded)
         self._only(query, content)
         return query
+
+    # -- what is asked for ---------------------------------------------------------------------------
+
+    def _focus(self, query: Query) -> None:
+        """The noun a question asks for ("which *region*") or the verb of the action it asks about
+        ("did Kim *watch* …"), read from where the words stand."""
+        focus, filler, tokens = self.lexicon.focus, self.lexicon.filler, query.tokens
+        start = 0
+        while start < len(tokens) and tokens[start] in focus.openers:
+            start += 1
+        rest = tokens[start:]
+        by_text = {w.text: w for w in query.content if not w.framing}
+        noun_at = None
+        if rest[:1] and rest[0] in focus.determiners:
+            noun_at = start + 1
+        elif " ".join(rest[:2]) in focus.quantifiers:
+            noun_at = start + 2
+        if noun_at is not None:
+            run: list[str] = []
+            i = noun_at
+            while i < len(tokens):
+                if tokens[i] in focus.looked_past and i + 1 < len(tokens) and tokens[i + 1] == "of":
+                    run, i = [], i + 2
+                    continue
+                if tokens[i] in filler:
+                    break
+                run.append(tokens[i])
+                i += 1
+            query.focus = by_text.get(run[-1]) if run else None
+        if rest[:1] and rest[0] in focus.askers and len(rest) > 1 and rest[1] not in filler:
+            query.action = by_text.get(rest[1])
+            return
+        at = start + (1 if rest[:1] and rest[0] in focus.wh_words else 0)
+        if at >= len(tokens) or tokens[at] not in focus.auxiliaries:
+            return
+        # The subject: names (joined by "and") or a pronoun; then the first word of substance.
+        i = at + 1
+        names = {m.start: m.end for m in query.entities}
+        subject = False
+        while i < len(tokens):
+            if i in names:
+                i, subject = names[i], True
+            elif tokens[i] in focus.subjects or (subject and tokens[i] == "and"):
+                i, subject = i + 1, subject or tokens[i] in focus.subjects
+            elif tokens[i] in filler and tokens[i] not in focus.auxiliaries:
+                i += 1  # "the", "actually"
+            else:
+                break
+        if subject and i < len(tokens) and tokens[i] not in filler:
+            query.action = by_text.get(tokens[i])
+
+    def _parts(self, query: Query, folded: str) -> None:
+        """Split a question asking several things at its joiners ("and", ","), where each side holds
+        a word of substance that is not a name."""
+        pieces = re.split(self._joiner_pattern, folded)
+        if len(pieces) < 2:
+            return
+        named = {w for m in query.entities for w in query.tokens[m.start : m.end]}
+        substance = [w.text for w in query.content if w.entity_id is None and not w.framing]
+        groups: list[set[str]] = []
+        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        for piece in pieces:
+            words_of = split(piece)
+            held = set(words_of)
+            asks = bool(words_of) and words_of[0] in openers
+            own = any(set(t.split()) <= held and not set(t.split()) <= named for t in substance)
+            if groups and not asks and not own:
+                groups[-1] |= held  # nothing of substance on this side: it belongs to the part before
+            else:
+                groups.append(held)
+        if len(groups) > 1 and not any(set(t.split()) <= groups[0] for t in [*substance, *named]):
+            groups[1] |= groups[0]
+            del groups[0]
+        if len(groups) < 2:
+            return
+        parts: list[list[int]] = [[] for _ in groups]
+        for i, w in enumerate(query.content):
+            first = w.text.split()[0]
+            part = next((k for k, g in enumerate(groups) if first in g), None)
+            if part is not None:
+                parts[part].append(i)
+        query.parts = tuple(tuple(p) for p in parts if p)
+
+    @cached_property
+    def _joiner_pattern(self) -> re.Pattern[str]:
+        joined = "|".join(re.escape(j) for j in sorted(self.lexicon.joiners, key=len, reverse=True))
+        return re.compile(rf"\s*[,;]\s*(?:(?:{joined})\b)?|\b(?:{joined})\b")
+
+    # -- answer types -------------------------------------------------------------------------------
+
+    def _asked(self, query: Query, folded: str) -> frozenset[str]:
+        """The answer types the question asks for; returns the words naming them ("decade", "fast")."""
+        lexicon = self.lexicon
+        spans: dict[str, tuple[int, int]] = {}
+        for name, cue in lexicon.type_cues.items():
+            found = cue.search(folded)
+            if found is not None:
+                spans[name] = found.span()
+        # A cue inside a longer one is part of it: "how many km" asks a distance, not any figure.
+        asked = [
+            n for n, (a, b) in spans.items()
+            if not any(m != n and c <= a and b <= d and d - c > b - a for m, (c, d) in spans.items())
+        ]
+        named: set[str] = set()
+        for name in asked:
+            kind, (start, end) = lexicon.answer_types[name], spans[name]
+            named |= kind.words & set(split(folded[start:end]))
+            if kind.counts and not query.counted:
+                # The counted noun ends the run of words after the cue: "how many sanctioned *people* were".
+                run = list(itertools.takewhile(lambda w: w not in lexicon.filler, split(folded[end:])))[:3]
+                if run:
+                    head = run[-1]
+                    stems = {self.index.word_stem.get(head) or stem(head)}
+                    for other in self.index.synonyms.get(head, ()):
+                        stems.update(self.index.word_stem.get(w) or stem(w) for w in other)
+                    query.counted = frozenset(stems)
+                    query.counted_kind = lexicon.listed_kind.get(head)
+        query.asked = tuple(asked)
+        return frozenset(named)
 
     # -- typos --------------------------------------------------------------------------------------
 
     def _correct(self, query: Query) -> None:
+        index, short = self.index, self.lexicon.short_forms
+        for i, word in enumerate(query.tokens):
+            full = short.get(word)
+            if full is not None and (index.knows(full) or full in index.name_words):
+                query.corrections.append(Correction(word, full))
+                query.tokens[i] = full
         tokens: list[str] = []
         for i, word in enumerate(query.tokens):
             joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
@@ -243,6 +389,10 @@ class Understanding:
             or word in index.synonyms
         ):
             return None
+        for end, full in self.lexicon.clipped_endings.items():
+            whole = word[: -len(end)] + full
+            if word.endswith(end) and (whole in self.lexicon.filler or index.knows(whole)):
+                return whole  # "goin", "gettin"
         if zipf(word) >= self.settings.typos.english_word_zipf:
             return None  # a real word the briefing does not use: unknown, not a typo
         if word in self._filler_typos:
@@ -347,7 +497,8 @@ class Understanding:
 
     def _word(self, query: Query, word: str, corrected: bool) -> Word:
         found = self._lookup(query, word, corrected)
-        if word in self.lexicon.framing or stem(word) in self._framing_stems:
+        certainty = "certainty" in query.intents and word in self.lexicon.certainty_frame
+        if certainty or word in self.lexicon.framing or stem(word) in self._framing_stems:
             framing_how = found.how if found.known else "framing-unknown"
             weight = found.weight * self.settings.framing_weight
             return Word(found.text, framing_how, weight, found.stems, None, True, found.zipf)
@@ -360,16 +511,32 @@ class Understanding:
     def _lookup(self, query: Query, word: str, corrected: bool) -> Word:
         index, terms = self.index, self.settings.query_terms
         term = index.word_stem.get(word) or stem(word)
+        # A noun naming a kind of entity ("countries", "officials") is spoken of by a candidate
+        # naming two or more of that kind.
+        kind = self.lexicon.listed_kind.get(word)
+        listed = (f"@{kind}",) if kind else ()
+        # Other forms of the word the briefing uses: "strongly" for "stronger", "militarily" for "military".
+        forms = [t for t in dict.fromkeys(self._forms(word)) if t != term and t in index.postings]
+        if term not in index.postings and forms:
+            term = forms.pop(0)
         if term in index.postings:
             weight = terms.corrected if corrected else 1.0
             query.terms.append((term, weight))
+            query.terms.extend((t, terms.synonym_of_known) for t in forms)
             how = "typo" if corrected else "word"
-            return Word(word, how, index.idf(term), (term, *self._add_synonyms(query, word, terms.synonym_of_known)))
+            also = self._add_synonyms(query, word, terms.synonym_of_known)
+            return Word(word, how, index.idf(term), (term, *forms, *also, *listed))
         stems = self._add_synonyms(query, word, terms.synonym)
         if stems:
-            return Word(word, "synonym", self._phrase_weight(word), (term, *stems))
+            return Word(word, "synonym", self._phrase_weight(word), (term, *stems, *listed))
         frequency = zipf(word)
-        return Word(word, "unknown", self._unknown_weight(word, frequency), zipf=frequency)
+        return Word(word, "unknown", self._unknown_weight(word, frequency), listed, zipf=frequency)
+
+    def _forms(self, word: str) -> list[str]:
+        """Stems of the word's other forms (adverb, comparative, superlative), by the lexicon's endings."""
+        bases = [word[: -len(end)] + base for end, base in self.lexicon.word_forms.items() if word.endswith(end)]
+        bases = [b for b in bases if len(b) >= self.settings.typos.shortest] or [word]
+        return [stem(b + ending) for b in bases for ending in ("", "er", "est", "ly")]
 
     def _unknown_weight(self, word: str, frequency: float) -> float:
         """A word the briefing never uses weighs like a rare word if it is rare in English too (a name,

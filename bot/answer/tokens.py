@@ -53,6 +53,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def split(folded: str) -> list[str]:
+    """The words of a text already folded."""
+    return _WORD.findall(folded)
+
+
 def count_words(texts: Sequence[str]) -> tuple[list[bytes], npt.NDArray[np.int64]]:
     """All the words of the texts in order (as ASCII bytes: what _WORD matches, found by a byte
     translation and a split, faster than the regex over a whole corpus), and how many each text

@@ -294,6 +294,10 @@ def _load(loader: _Loader) -> LoadResult:
     topic_ids = {loc.item.id for loc in topics}
     entity_ids = {loc.item.id for loc in entities}
     _check_references(loader, snippets, events, quotes, disagreements, topic_ids, entity_ids)
+    for loc in entities:
+        for ref in loc.item.stands_for:
+            if ref not in entity_ids or ref == loc.item.id:
+                loader.problem(loc.file, loc.item.id, f"stands_for: unknown entity '{ref}'", loc.line)
     if seeds.is_dir():
         _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
         _check_entities_grounded(loader, entities, articles)

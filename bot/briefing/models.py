@@ -94,6 +94,9 @@ class Entity(Frozen):
     aliases: tuple[str, ...] = ()
     kind: EntityKind
     role: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    # Entities this one is used as shorthand for: "Pyongyang" for North Korea's government, "the
+    # Kremlin" for Russia's. A question naming it asks about them too.
+    stands_for: tuple[Id, ...] = ()
 
     @property
     def spellings(self) -> tuple[str, ...]:

@@ -149,3 +149,57 @@ def test_answers_are_ranked_best_first(engine: Engine) -> None:
     scores = [hit.score for hit in answer.hits]
     assert scores == sorted(scores, reverse=True)
     assert "crab" in answer.hits[0].text.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("which decade did north korea sell missiles to iran", "1980s"),
+        ("in which direction is the spaceport from ussuriysk", "north-west"),
+        ("what day did kim arrive in khasan", "tuesday"),
+        ("how many countries did kim yung-ho say would respond more strongly", "japan"),  # a list counts
+    ],
+)
+def test_an_answer_holding_what_was_asked_for_is_given(engine: Engine, question: str, expected: str) -> None:
+    assert expected in top_text(engine, question)
+
+
+def test_an_answer_lacking_what_was_asked_for_is_refused_saying_so(engine: Engine) -> None:
+    answer = engine.ask("how fast does kim's armoured train go")
+    assert not answer.answered
+    assert answer.reason is not None and "speed" in answer.reason
+
+
+def test_a_type_word_in_a_subordinate_clause_asks_for_nothing(engine: Engine) -> None:
+    assert engine.understand("when did they meet").asked == ("when",)
+    assert engine.understand("who greeted kim when he arrived").asked == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how did kim even get there", "train"),  # get there: travel
+        ("is china cool with it", "stable"),  # cool with: welcome
+        ("whats kim getting out of this", "technology"),  # get out of: gain
+    ],
+)
+def test_everyday_phrasing_finds_the_answer(engine: Engine, question: str, expected: str) -> None:
+    assert expected in top_text(engine, question)
+
+
+def test_a_capital_standing_for_its_government_counts_as_the_country(engine: Engine) -> None:
+    query = engine.understand("what did pyongyang sell to iran")
+    (pyongyang,) = [w for w in query.content if w.entity_id == "pyongyang"]
+    assert "#north-korea" in pyongyang.stems
+    assert "soviet" in top_text(engine, "what did pyongyang sell to iran in the 1980s")
+
+
+def test_a_question_asking_two_things_prefers_an_answer_to_both(engine: Engine) -> None:
+    query = engine.understand("what colour was kim's train and was it protected")
+    assert len(query.parts) == 2
+    text = top_text(engine, "what colour was kim's train and was it protected")
+    assert "green" in text and "armoured" in text
+
+
+def test_is_it_confirmed_is_answered_with_how_sure_the_reports_are(engine: Engine) -> None:
+    assert "believed" in top_text(engine, "is it confirmed that jo chun-ryong was part of the delegation")

@@ -116,6 +116,13 @@ def test_mini_briefing_is_valid(mini: Path, run_bot: RunBot) -> None:
             ["briefings/entities.yaml:2: [officials] neither the name nor any alias occurs in an article"],
             id="entity-not-in-articles",
         ),
+        pytest.param(
+            "briefings/entities.yaml",
+            "kind: organisation,",
+            "kind: organisation, stands_for: [government],",
+            ["briefings/entities.yaml:2: [officials] stands_for: unknown entity 'government'"],
+            id="stands-for-unknown-entity",
+        ),
     ],
 )
 def test_each_broken_file_gets_its_own_error(
