@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from rapidfuzz import fuzz
 
 from bot.answer.index import Index
 from bot.answer.query import Query, Word, unknown_kind
@@ -28,6 +29,9 @@ RANK_FEATURES: tuple[str, ...] = (
     "title",  # share of the question's information in its title
     "text",  # ... in its text
     "terms",  # ... in its search terms (what curators expect readers to ask with)
+    "asks",  # ... in the questions readers would ask that it answers (briefings/asks.yaml)
+    "ask",  # ... in the one of those questions that holds most of it: the question asked in other words
+    "ask_ratio",  # how alike the question and that nearest reader question are, word for word (rapidfuzz)
     "quotes",  # ... in the article sentences it cites
     "entity",  # share of the entities the question names that it is tagged with
     "entity_title",  # an entity the question names is in its title: it is about them
@@ -59,6 +63,8 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "coverage",  # share of the question's information the briefing knows at all
     "support",  # share the best candidate speaks of
     "sentence",  # share the best candidate's best sentence speaks of
+    "ask",  # share the best candidate's nearest reader question holds (briefings/asks.yaml)
+    "ask_ratio",  # how alike the question and that reader question are, word for word
     "parts",  # a question asking several things: the least share of any part it speaks of
     "score",  # the best candidate's ranking score
     "margin",  # how far ahead of the second it is
@@ -96,6 +102,8 @@ REFUSAL_SIGNS: dict[str, int] = {
     "coverage": 1,
     "support": 1,
     "sentence": 1,
+    "ask": 1,
+    "ask_ratio": 1,
     "parts": 1,
     "score": 1,
     "margin": 1,
@@ -147,6 +155,9 @@ class Profile:
     terms: frozenset[str]
     quotes: frozenset[str]
     sentences: tuple[frozenset[str], ...]
+    # The questions readers would ask that it answers: the stems of each, and their words as text.
+    asked: tuple[frozenset[str], ...]
+    asked_texts: tuple[str, ...]
     pairs: frozenset[tuple[str, str]]
     entities: frozenset[str]
     titled: frozenset[str]
@@ -169,20 +180,23 @@ class Profile:
     masks: dict[str, int]
 
 
-ANYWHERE, TITLE, TEXT, TERMS, QUOTES, TOPIC = 1, 2, 4, 8, 16, 32
-SENTENCE = 6  # bit of the first sentence (the title); sentence j is bit SENTENCE + j
+ANYWHERE, TITLE, TEXT, TERMS, QUOTES, TOPIC, ASKS = 1, 2, 4, 8, 16, 32, 64
+# Bit of the first sentence (the title); sentence j is bit SENTENCE + j, and the reader questions
+# (asks) follow the sentences.
+SENTENCE = 7
 
 
 def _masks(
     stems: frozenset[str],
     fields: tuple[tuple[int, frozenset[str]], ...],
     sentences: tuple[frozenset[str], ...],
+    asked: tuple[frozenset[str], ...] = (),
 ) -> dict[str, int]:
     masks = dict.fromkeys(stems, ANYWHERE)
     for bit, members in fields:
         for x in members:
             masks[x] = masks.get(x, ANYWHERE) | bit
-    for j, members in enumerate(sentences):
+    for j, members in enumerate((*sentences, *asked)):
         bit = 1 << (SENTENCE + j)
         for x in members:
             masks[x] = masks.get(x, ANYWHERE) | bit
@@ -248,7 +262,10 @@ class Profiles:
         text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
         sentences = tuple(frozenset(x) for x in sentence_stems)
         topic = self._topic_stems.get(s.topic, frozenset())
-        fields = ((TITLE, title), (TEXT, text), (TERMS, terms), (QUOTES, quotes), (TOPIC, topic))
+        asked, asked_texts = self._asked(s.id)
+        asks = frozenset(itertools.chain.from_iterable(asked))
+        stems |= asks
+        fields = ((TITLE, title), (TEXT, text), (TERMS, terms), (QUOTES, quotes), (TOPIC, topic), (ASKS, asks))
         return Profile(
             stems=stems,
             title=title,
@@ -256,6 +273,8 @@ class Profiles:
             terms=terms,
             quotes=quotes,
             sentences=sentences,
+            asked=asked,
+            asked_texts=asked_texts,
             pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
             entities=tagged,
             titled=titled,
@@ -272,8 +291,20 @@ class Profiles:
             place="place" in kinds,
             person="person" in kinds,
             certainty=s.certainty,
-            masks=_masks(stems, fields, sentences),
+            masks=_masks(stems, fields, sentences, asked),
         )
+
+    def _asked(self, item_id: str) -> tuple[tuple[frozenset[str], ...], tuple[str, ...]]:
+        """The reader questions an item answers: each as stems (with "#<entity id>" for the names
+        it spells), and as the text of its stems for a word-for-word comparison."""
+        stems, texts = [], []
+        for question in self.index.asks.get(item_id, ()):
+            tokens = words(question)
+            own = self._stems(tokens)
+            named = [f"#{e}" for e, _, _ in self.index.find_entities(question, tokens)]
+            stems.append(frozenset(own + named))
+            texts.append(" ".join(own))
+        return tuple(stems), tuple(texts)
 
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
@@ -302,6 +333,9 @@ class Profiles:
         topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
         sentences = (frozenset(stems),)
         texts = (fold(f"{candidate.title}. {candidate.text}"),)
+        asked, asked_texts = self._asked(candidate.id)
+        asks = frozenset(itertools.chain.from_iterable(asked))
+        every |= asks
         return Profile(
             stems=every,
             title=title,
@@ -309,6 +343,8 @@ class Profiles:
             terms=frozenset(),
             quotes=frozenset(),
             sentences=sentences,
+            asked=asked,
+            asked_texts=asked_texts,
             pairs=frozenset(itertools.pairwise(stems)),
             entities=own | mentioned,
             titled=own,
@@ -324,7 +360,9 @@ class Profiles:
             place=kind == "place",
             person=kind == "person",
             certainty=None,
-            masks=_masks(every, ((TITLE, title), (TEXT, frozenset(stems)), (TOPIC, topic)), sentences),
+            masks=_masks(
+                every, ((TITLE, title), (TEXT, frozenset(stems)), (TOPIC, topic), (ASKS, asks)), sentences, asked
+            ),
         )
 
 
@@ -393,10 +431,12 @@ def rank_features(
     reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
+    question_text = _stem_text(index, query)
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
-        support = title = text = terms = quotes = topic = 0.0
-        by_sentence = [0.0] * len(profile.sentences)
+        support = title = text = terms = quotes = topic = asks = 0.0
+        sentences = len(profile.sentences)
+        by_sentence = [0.0] * (sentences + len(profile.asked))
         hits = [0.0] * len(content)
         for c, (weight, stems, named_as) in enumerate(content):
             m = 0
@@ -418,6 +458,8 @@ def rank_features(
                 quotes += weight
             if m & TOPIC:
                 topic += weight
+            if m & ASKS:
+                asks += weight
             m >>= SENTENCE
             j = 0
             while m:
@@ -425,7 +467,12 @@ def rank_features(
                     by_sentence[j] += weight
                 m >>= 1
                 j += 1
-        sentence = max(by_sentence) if by_sentence else 0.0
+        sentence = max(by_sentence[:sentences], default=0.0)
+        ask = max(by_sentence[sentences:], default=0.0)
+        ask_ratio = 0.0
+        if profile.asked_texts and question_text:
+            # Word sets alike (in any order), and alike in order too ("A wants from B" is not "B from A").
+            ask_ratio = max(_alike(question_text, t) for t in profile.asked_texts)
         parts = support
         if query.parts:
             parts = min(
@@ -457,6 +504,9 @@ def rank_features(
                 title,
                 text,
                 terms,
+                asks,
+                ask,
+                ask_ratio,
                 quotes,
                 entity,
                 1.0 if named and not named.isdisjoint(profile.titled) else 0.0,
@@ -485,6 +535,16 @@ def rank_features(
             )
         )
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
+
+
+def _alike(a: str, b: str) -> float:
+    return (fuzz.token_set_ratio(a, b) + fuzz.ratio(a, b)) / 200.0
+
+
+def _stem_text(index: Index, query: Query) -> str:
+    """The question's words of substance as stems, for a word-for-word comparison with reader questions."""
+    filler = index.lexicon.filler
+    return " ".join(index.word_stem.get(w) or stem(w) for w in query.tokens if w not in filler)
 
 
 def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
@@ -540,6 +600,8 @@ def refusal_features(
             query.coverage,
             of("support"),
             of("sentence"),
+            of("ask"),
+            of("ask_ratio"),
             of("parts"),
             top_score,
             margin,

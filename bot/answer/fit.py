@@ -1,15 +1,23 @@
-"""Fit the answer engine's weights and its decision to answer, with k-fold cross-validation.
+"""Fit the answer engine's weights and its decision to answer, cross-validated on calibration.jsonl.
 
-    python -m bot.answer.fit            # fit on the fitting questions, print per-fold figures, write model.json
-    python -m bot.answer.fit --check    # refit and compare with the shipped model.json (exit 1 if it differs)
+    python -m bot.answer.fit              # cross-validate, print per-fold figures, write model.json
+    python -m bot.answer.fit --check      # refit and compare with the shipped model.json (exit 1 if it differs)
+    python -m bot.answer.fit --by-kind    # the cross-validated figures per kind of question too
+    python -m bot.answer.fit --seeds 4    # the cross-validation repeated over 4 fold seeds, to judge a change
 
-Fitting questions: every tests/questions/*.jsonl but test.jsonl (the scorer's format): our own
-set (own.jsonl) and the fitting part of the set written blind (fit.jsonl). The held-out test part
-(tests/questions/test.jsonl) is never read here. Seeded and deterministic: the
-same checkout writes the same file.
+The protocol (tests/questions/, the scorer's format):
+- `fit.jsonl` and `own.jsonl` are *seen*: the lexicon, the paraphrases and the rules were written
+  while reading them, so an engine always looks better on them than it is. They may train the
+  weights (they join the training data of every fold) but never score anything.
+- `calibration.jsonl` was written later by writers who never saw the engine. It is never read to
+  write lexicon entries, rules, synonyms or briefing terms; only to fit the weights and the decision
+  to answer, and to judge changes: the folds of the cross-validation are calibration questions,
+  each scored by a model fitted without it. Figures are reported as "cross-validated on
+  calibration.jsonl".
+- `test.jsonl`, the held-out test part, is never read here.
 
-Each fold's figures come from a model fitted without that fold. Inside every fit, the refusal
-features of the training questions are computed with rankers that did not see them (an inner
+Seeded and deterministic: the same checkout writes the same file. Inside every fit, the refusal
+features of the training questions come from rankers that did not see them (an inner
 cross-validation), so the decision to answer is calibrated on questions as unseen as a reader's.
 """
 
@@ -38,10 +46,14 @@ from bot.chat_markup import clean
 PROJECT = Path(__file__).resolve().parents[2]
 QUESTIONS = PROJECT / "tests" / "questions"
 HELD_OUT = "test.jsonl"
+# Seen while the lexicon and rules were written: training data only.
+SEEN = ("fit.jsonl", "own.jsonl")
+# Never read to write the lexicon: the folds that score.
+CALIBRATION = "calibration.jsonl"
 
 
 def fitting_files() -> list[Path]:
-    return sorted(p for p in QUESTIONS.glob("*.jsonl") if p.name != HELD_OUT)
+    return [QUESTIONS / name for name in (*SEEN, CALIBRATION)]
 
 Array = npt.NDArray[np.float64]
 
@@ -52,9 +64,11 @@ class Example:
     analysis: Analysis
     # Which candidates hold the expected answer.
     positive: npt.NDArray[np.bool_]
+    # The question file it comes from (its weight in each fit: settings.yaml, fit.weights).
+    source: str = ""
 
 
-def prepare(engine: Engine, questions: Sequence[Question]) -> list[Example]:
+def prepare(engine: Engine, questions: Sequence[Question], source: str = "") -> list[Example]:
     examples = []
     for question in questions:
         analysis = engine.analyse(clean(question.q))
@@ -62,7 +76,7 @@ def prepare(engine: Engine, questions: Sequence[Question]) -> list[Example]:
             positive = np.array([holds(question.expect, c.text) for c in analysis.candidates], dtype=bool)
         else:
             positive = np.zeros(len(analysis.candidates), dtype=bool)
-        examples.append(Example(question, analysis, positive))
+        examples.append(Example(question, analysis, positive, source))
     return examples
 
 
@@ -89,9 +103,12 @@ def assign_folds(questions: Sequence[Question], folds: int, seed: int) -> npt.ND
 def fit_ranker(examples: Sequence[Example], fit: Fit) -> Array:
     """Weights (one per rank feature) making a right candidate likeliest under a softmax."""
     usable = [e for e in examples if 0 < e.positive[e.analysis.pinned :].sum() < len(e.positive) - e.analysis.pinned]
+    usable = [e for e in usable if fit.weight("rank", e.source) > 0]
     d = len(RANK_FEATURES)
     if not usable:
         return np.zeros(d)
+    sample = np.array([fit.weight("rank", e.source) for e in usable])
+    sample /= sample.mean()
     width = max(len(e.analysis.candidates) - e.analysis.pinned for e in usable)
     x = np.zeros((len(usable), width, d))
     valid = np.zeros((len(usable), width), dtype=bool)
@@ -115,7 +132,7 @@ def fit_ranker(examples: Sequence[Example], fit: Fit) -> Array:
         e_pos = np.where(positive, e_all, 0.0)
         p_all = e_all / e_all.sum(axis=1, keepdims=True)
         p_pos = e_pos / e_pos.sum(axis=1, keepdims=True)
-        grad = np.einsum("qk,qkd->d", p_all - p_pos, x) / len(usable) + fit.rank_l2 * w
+        grad = np.einsum("q,qk,qkd->d", sample, p_all - p_pos, x) / len(usable) + fit.rank_l2 * w
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad**2
         w -= fit.rank_learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
@@ -141,13 +158,14 @@ def refusal_rows(engine: Engine, examples: Sequence[Example], weights: Array) ->
 
 
 def fit_logistic(
-    x: Array, y: Array, l2: float, signs: Array | None = None
+    x: Array, y: Array, l2: float, signs: Array | None = None, sample: Array | None = None
 ) -> tuple[Array, Array, Array, float]:
-    """L2-regularised logistic regression by Newton's method; a coefficient with a sign (+1 or -1 in
-    `signs`) is kept on that side of zero (projected Newton, the bound held while the gradient
-    pushes against it)."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    """L2-regularised logistic regression by Newton's method, each row weighing `sample` (1 by
+    default); a coefficient with a sign (+1 or -1 in `signs`) is kept on that side of zero
+    (projected Newton, the bound held while the gradient pushes against it)."""
+    sample = np.ones(len(x)) if sample is None else sample
+    mean = np.average(x, axis=0, weights=sample)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=sample))
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
     design = np.hstack([z, np.ones((len(z), 1))])
@@ -157,8 +175,9 @@ def fit_logistic(
     penalty[-1] = 0.0
     for _ in range(200):
         p = 1 / (1 + np.exp(-(design @ beta)))
-        gradient = design.T @ (p - y) + penalty * beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty) + 1e-9 * np.eye(len(beta))
+        gradient = design.T @ (sample * (p - y)) + penalty * beta
+        curvature = sample * p * (1 - p)
+        hessian = (design * curvature[:, None]).T @ design + np.diag(penalty) + 1e-9 * np.eye(len(beta))
         free = ~((beta == 0) & (sign * gradient > 0))
         step = np.zeros(len(beta))
         step[free] = np.linalg.solve(hessian[np.ix_(free, free)], gradient[free])
@@ -170,9 +189,11 @@ def fit_logistic(
     return mean, scale, beta[:-1], float(beta[-1])
 
 
-def choose_threshold(p: Array, examples: Sequence[Example], right: Sequence[bool], fit: Fit) -> float:
-    """The threshold with the least cost of mistakes; `right` says whether answering gives the
-    right snippet in the first three."""
+def choose_threshold(
+    p: Array, examples: Sequence[Example], right: Sequence[bool], fit: Fit, sample: Array | None = None
+) -> float:
+    """The threshold with the least cost of mistakes (each question's cost times its weight in
+    `sample`); `right` says whether answering gives the right snippet in the first three."""
     costs = fit.costs
     unit = np.zeros(len(p))  # cost if answered
     refuse = np.zeros(len(p))  # cost if refused
@@ -183,6 +204,8 @@ def choose_threshold(p: Array, examples: Sequence[Example], right: Sequence[bool
             unit[i] = 0.0 if right[i] else costs["wrong_answer"]
         else:
             unit[i] = costs["answered_off_topic" if kind == "out_of_scope" else "answered_near_topic"]
+    if sample is not None:
+        unit, refuse = unit * sample, refuse * sample
     # The cost of each threshold counted with a soft step (a question this close to it could fall
     # either way on a reader's wording), so the threshold sits inside a stretch of low cost rather
     # than on the edge of one.
@@ -212,13 +235,16 @@ def fit_model(engine: Engine, examples: Sequence[Example], fit: Fit, version: st
         rows += [held[r] for r in held_rows]
         vectors.append(held_vectors)
     x = np.vstack(vectors)
-    chosen = [examples[i] for i in rows]
+    sample = np.array([fit.weight("refusal", examples[i].source) for i in rows])
+    keep = sample > 0
+    x, sample = x[keep], sample[keep]
+    chosen = [examples[i] for i, k in zip(rows, keep, strict=True) if k]
     y = np.array([e.question.answerable for e in chosen], dtype=float)
     signs = np.array([REFUSAL_SIGNS.get(n, 0) for n in REFUSAL_FEATURES], dtype=np.float64)
-    mean, scale, coef, intercept = fit_logistic(x, y, fit.refusal_l2, signs)
+    mean, scale, coef, intercept = fit_logistic(x, y, fit.refusal_l2, signs, sample)
     p = 1 / (1 + np.exp(-(((x - mean) / scale) @ coef + intercept)))
     right = [_top3_right(e, weights) for e in chosen]
-    threshold = choose_threshold(p, chosen, right, fit)
+    threshold = choose_threshold(p, chosen, right, fit, sample)
     names = REFUSAL_FEATURES
     return Model(
         format=FORMAT,
@@ -286,72 +312,143 @@ def evaluate(
     return results
 
 
-# -- the command ---------------------------------------------------------------------------------------
+# -- the command -----------------------------------------------------------------------------------
+
+
+@dataclass
+class CrossValidation:
+    per_fold: list[tuple[int, Figures]]
+    pooled: list[tuple[Question, str]]
+    log: list[dict[str, object]]
+
+
+def cross_validate(
+    engine: Engine, seen: Sequence[Example], calibration: Sequence[Example], fit: Fit, seed: int
+) -> CrossValidation:
+    """Folds of calibration questions, each scored by a model fitted on the seen questions and the
+    other folds."""
+    folds = assign_folds([e.question for e in calibration], fit.folds, seed)
+    per_fold: list[tuple[int, Figures]] = []
+    pooled: list[tuple[Question, str]] = []
+    log: list[dict[str, object]] = []
+    for k in range(fit.folds):
+        train = [*seen, *(e for e, f in zip(calibration, folds, strict=True) if f != k)]
+        held = [e for e, f in zip(calibration, folds, strict=True) if f == k]
+        results = evaluate(engine, fit_model(engine, train, fit), held, log)
+        pooled += results
+        per_fold.append((k + 1, Figures.of(results)))
+    return CrossValidation(per_fold, pooled, log)
+
+
+def by_kind(pooled: Sequence[tuple[Question, str]]) -> str:
+    """The pooled outcomes per kind of question (the writers' `style`)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for question, result in pooled:
+        groups.setdefault((question.kind, question.style or "-"), []).append(result)
+    lines = [f"{'kind':34s} {'n':>4s} {'first':>6s} {'top-3':>6s} {'refused':>8s}"]
+    for (kind, style), results in sorted(groups.items()):
+        n = len(results)
+        first = sum(r == "first" for r in results)
+        top3 = sum(r in ("first", "top3") for r in results)
+        refused = sum(r == "refused" for r in results)
+        label = f"{kind + ' ' + style:34s} {n:4d}"
+        if kind == "in_scope":
+            lines.append(f"{label} {100 * first / n:5.1f}% {100 * top3 / n:5.1f}% {100 * refused / n:7.1f}%")
+        else:
+            lines.append(f"{label} {'':6s} {'':6s} {100 * refused / n:7.1f}%")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--questions", type=Path, nargs="*", help="fitting question files (default: ours)")
+    parser.add_argument(
+        "--seen", type=Path, nargs="*", help="question files that train every fold, never scored (default: fit, own)"
+    )
+    parser.add_argument(
+        "--calibration", type=Path, help="question file whose folds train and score (default: calibration.jsonl)"
+    )
     parser.add_argument("--out", type=Path, default=MODEL_FILE, help="where to write the model")
     parser.add_argument("--check", action="store_true", help="compare with --out instead of writing it")
-    parser.add_argument("--log", type=Path, help="write each question's cross-validated outcome here (JSON lines)")
+    parser.add_argument("--log", type=Path, help="write each calibration question's cross-validated outcome here")
+    parser.add_argument("--by-kind", action="store_true", help="print the cross-validated figures per kind of question")
+    parser.add_argument("--seeds", type=int, default=1, help="repeat the cross-validation over this many fold seeds")
     args = parser.parse_args(argv)
     started = time.perf_counter()
 
-    asked = args.questions or fitting_files()
-    if any(p.name == HELD_OUT for p in asked):
+    seen_files = args.seen if args.seen is not None else [QUESTIONS / n for n in SEEN]
+    calibration_file = args.calibration or QUESTIONS / CALIBRATION
+    if any(p.name == HELD_OUT for p in [*seen_files, calibration_file]):
         parser.error(f"{HELD_OUT} is the held-out test part: never fit on it")
-    files = [p for p in asked if p.exists()]
-    questions = [q for p in files for q in load_questions(p)]
+    seen_files = [p for p in seen_files if p.exists()]
     engine = Engine(load_briefing(PROJECT))
     fit = engine.settings.fit
-    examples = prepare(engine, questions)
-    folds = assign_folds(questions, fit.folds, fit.seed)
-    reachable = sum(bool(e.positive.any()) for e in examples if e.question.answerable)
-    answerable = sum(e.question.answerable for e in examples)
-    print(f"{len(questions)} fitting questions from {', '.join(_rel(p) for p in files)}")
-    print(f"right answer among the candidates: {reachable}/{answerable}")
+    seen = [e for p in seen_files for e in prepare(engine, load_questions(p), p.name)]
+    calibration = prepare(engine, load_questions(calibration_file), calibration_file.name)
+    files = [*seen_files, calibration_file]
+    reachable = sum(bool(e.positive.any()) for e in calibration if e.question.answerable)
+    answerable = sum(e.question.answerable for e in calibration)
+    print(f"seen (train every fold, never scored): {', '.join(_rel(p) for p in seen_files) or 'none'} ({len(seen)})")
+    print(f"calibration (folds that score): {_rel(calibration_file)} ({len(calibration)})")
+    print(f"right answer among the candidates: {reachable}/{answerable} calibration questions")
 
-    per_fold: list[dict[str, object]] = []
-    pooled: list[tuple[Question, str]] = []
-    log: list[dict[str, object]] = []
-    for k in range(fit.folds):
-        train = [e for e, f in zip(examples, folds, strict=True) if f != k]
-        held = [e for e, f in zip(examples, folds, strict=True) if f == k]
-        results = evaluate(engine, fit_model(engine, train, fit), held, log)
-        pooled += results
-        figures = Figures.of(results)
-        print(f"fold {k + 1}: {figures.line()}")
-        per_fold.append({"fold": k + 1, **{n: round(v, 1) for n, v in figures.percent().items()}})
-    total = Figures.of(pooled)
+    runs = [cross_validate(engine, seen, calibration, fit, fit.seed + s) for s in range(max(1, args.seeds))]
+    main_run = runs[0]
+    print(f"cross-validated on {calibration_file.name}, fold seed {fit.seed}:")
+    for k, figures in main_run.per_fold:
+        print(f"  fold {k}: {figures.line()}")
+    total = Figures.of(main_run.pooled)
+    print(f"  all folds: {total.line()}")
+    if len(runs) > 1:
+        mean = {n: float(np.mean([Figures.of(r.pooled).percent()[n] for r in runs])) for n in total.percent()}
+        print(f"mean over {len(runs)} fold seeds: " + "  ".join(f"{n} {v:.1f}%" for n, v in mean.items()))
+    if args.by_kind:
+        print(by_kind([pair for r in runs for pair in r.pooled]))
     if args.log:
-        args.log.write_text("".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in log), encoding="utf-8")
-    print(f"all folds: {total.line()}")
+        text = "".join(json.dumps(entry, ensure_ascii=False) + "\n" for entry in main_run.log)
+        args.log.write_text(text, encoding="utf-8")
 
     inputs = hashlib.sha256()
     for path in [*files, DATA / "lexicon.yaml", DATA / "settings.yaml"]:
         inputs.update(path.read_bytes())
     inputs.update(engine.briefing.version.encode())
     inputs.update(" ".join((*RANK_FEATURES, *REFUSAL_FEATURES)).encode())
-    model = fit_model(engine, examples, fit)
+    model = fit_model(engine, [*seen, *calibration], fit)
     fitted = {
         "questions": {_rel(p): sum(1 for line in p.read_text().splitlines() if line.strip()) for p in files},
+        "scored_on": _rel(calibration_file),
         "briefing": engine.briefing.version,
         "folds": fit.folds,
         "seed": fit.seed,
-        "cross_validation": per_fold,
-        "cross_validation_all": {n: round(v, 1) for n, v in total.percent().items()},
+        "cross_validation": [{"fold": k, **_percent(f)} for k, f in main_run.per_fold],
+        "cross_validation_all": _percent(total),
     }
     model = model.model_copy(update={"version": f"{FORMAT}.{inputs.hexdigest()[:12]}", "fitted": fitted})
     text = json.dumps(model.model_dump(), indent=2, ensure_ascii=False) + "\n"
     elapsed = time.perf_counter() - started
     if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
+        same = args.out.exists() and same_model(json.loads(args.out.read_text(encoding="utf-8")), model.model_dump())
         print(f"{'same as' if same else 'DIFFERS from'} {_rel(args.out)} ({elapsed:.1f} s)")
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {_rel(args.out)} (model {model.version}) in {elapsed:.1f} s")
     return 0
+
+
+def _percent(figures: Figures) -> dict[str, float]:
+    return {n: round(v, 1) for n, v in figures.percent().items()}
+
+
+def same_model(shipped: object, made: object, tolerance: float = 1e-3) -> bool:
+    """The same model, numbers equal up to `tolerance` (relative, or absolute near zero): linear
+    algebra libraries round the last digits differently from one machine to the next."""
+    if isinstance(shipped, dict) and isinstance(made, dict):
+        return shipped.keys() == made.keys() and all(same_model(shipped[k], made[k], tolerance) for k in shipped)
+    if isinstance(shipped, list) and isinstance(made, list):
+        pairs = zip(shipped, made, strict=True) if len(shipped) == len(made) else None
+        return pairs is not None and all(same_model(a, b, tolerance) for a, b in pairs)
+    if isinstance(shipped, (int, float)) and isinstance(made, (int, float)) and not isinstance(shipped, bool):
+        return abs(shipped - made) <= tolerance * max(1.0, abs(shipped), abs(made))
+    return shipped == made
 
 
 def _rel(path: Path) -> str:

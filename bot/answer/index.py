@@ -65,6 +65,8 @@ class Index:
         # An entity and those it stands for ("Pyongyang": North Korea's government too).
         self.also = {e.id: frozenset((e.id, *e.stands_for)) for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
+        # Questions readers would ask, by the item they are answered by (briefings/asks.yaml).
+        self.asks: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.asks}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
         self.entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
@@ -89,6 +91,12 @@ class Index:
         # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
         self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)
         self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
+        # Name words by how they sound (lexicon: sounds), by the first letter of that: word → sound.
+        self.name_sounds: dict[str, dict[str, str]] = defaultdict(dict)
+        for word in sorted(self.name_words):
+            sound = lexicon.sound(word)
+            if sound:
+                self.name_sounds[sound[0]][word] = sound
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
             if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:
@@ -232,6 +240,7 @@ class Index:
             "title": [s.title for s in snippets],
             "text": [s.text for s in snippets],
             "terms": [" . ".join(s.terms) for s in snippets],
+            "asks": [" . ".join(self.asks.get(s.id, ())) for s in snippets],
         }
         pieces = {
             # Names only: roles repeated on every snippet tagged "Kim" would make their words common.

@@ -109,6 +109,8 @@ class Lexicon(_Frozen):
     clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
     short_forms: dict[str, str]
+    # How a name sounds: rewriting rules (pattern, replacement) applied in order to a folded word.
+    sounds: tuple[tuple[str, str], ...]
 
     _words = field_validator(
         "question_words",
@@ -140,6 +142,16 @@ class Lexicon(_Frozen):
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:
         return {name: re.compile(pattern) for name, pattern in self.intents.items()}
+
+    @cached_property
+    def _sound_rules(self) -> tuple[tuple[re.Pattern[str], str], ...]:
+        return tuple((re.compile(pattern), replacement) for pattern, replacement in self.sounds)
+
+    def sound(self, word: str) -> str:
+        """The word as it sounds ("kozhemyako" and "kojemiako" both "kojemiako"): see `sounds`."""
+        for pattern, replacement in self._sound_rules:
+            word = pattern.sub(replacement, word)
+        return word
 
     def describing(self, word: str, shortest: int) -> bool:
         return len(word) >= shortest and word.endswith(self.modifier_endings)
@@ -197,6 +209,12 @@ class Fit(_Frozen):
     refusal_l2: float
     threshold_softness: float
     costs: dict[str, float]
+    # How much each question file's questions weigh in fitting the ranker ("rank") and the decision
+    # to answer ("refusal"); a file not named weighs 1.
+    weights: dict[str, dict[str, float]] = {}
+
+    def weight(self, part: str, source: str) -> float:
+        return self.weights.get(part, {}).get(source, 1.0)
 
 
 class Settings(_Frozen):

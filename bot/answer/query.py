@@ -336,10 +336,19 @@ class Understanding:
                 tokens.extend(fixed.split())
             else:
                 tokens.append(word)
-        for i, word in enumerate(tokens):
-            fixed = self._name_in_context(tokens, i)
-            if fixed is not None and self._completes_a_name(tokens, i, fixed):
-                query.corrections.append(Correction(word, fixed))
+        # Words beside part of a name, read as the rest of it; twice, since one read word may make
+        # its neighbour part of a name too ("kim jung eun"). Kept where they complete a name together.
+        proposed: dict[int, str] = {}
+        for _ in range(2):
+            trial = [proposed.get(i, w) for i, w in enumerate(tokens)]
+            for i in range(len(tokens)):
+                fixed = self._name_in_context(trial, i) if i not in proposed else None
+                if fixed is not None:
+                    proposed[i] = fixed
+        trial = [proposed.get(i, w) for i, w in enumerate(tokens)]
+        for i, fixed in sorted(proposed.items()):
+            if self._completes_a_name(trial, i, fixed):
+                query.corrections.append(Correction(tokens[i], fixed))
                 tokens[i] = fixed
         query.tokens = tokens
 
@@ -355,8 +364,9 @@ class Understanding:
         return False
 
     def _name_in_context(self, tokens: list[str], i: int) -> str | None:
-        """A word beside part of a name, close to another part of that name: "mathew miller",
-        "choe son hui", "sergey shoigu", "matt miller". Ordinary words are left alone."""
+        """A word beside part of a name, close to another part of that name in spelling or in sound:
+        "mathew miller", "choe son hui", "sergey shoigu", "matt miller", "kim jong eun", "kim chen
+        un". Ordinary words are left alone."""
         index, word = self.index, tokens[i]
         if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows(word):
             return None
@@ -370,9 +380,9 @@ class Understanding:
                 if not neighbours & set(spelling):
                     continue
                 for part in spelling:
-                    if part in neighbours or part[0] != word[0]:
+                    if part in neighbours:
                         continue
-                    distance = 0 if part.startswith(word) else OSA.distance(word, part)
+                    distance = self._name_distance(word, part)
                     limit = max(1, self.settings.typos.for_name(part))  # beside the name: one edit at least
                     if distance <= limit and (best is None or distance < best[0]):
                         best = (distance, part)
@@ -412,7 +422,34 @@ class Understanding:
             candidate, distance = str(match[0]), int(match[1])
             if best is None or (distance, rank) < best[:2]:
                 best = (distance, rank, candidate)
+        # A name typed as it sounds, or in another romanisation ("kojemiako", "wladimir"): one edit
+        # fewer than a typo may make, since sounding alike already forgives much ("kazan" is not Khasan).
+        sounded = self._sounds_like_name(word, typos.for_name(word) - 1)
+        if sounded is not None and (best is None or sounded[0] < best[0]):
+            best = (sounded[0], 0, sounded[1])
         return best[2] if best else None
+
+    def _sounds_like_name(self, word: str, limit: int) -> tuple[int, str] | None:
+        """The name word nearest to `word` as both sound (lexicon: sounds), within `limit` edits
+        (`name_sounds` maps each name word to its sound, by the sound's first letter)."""
+        sound = self.lexicon.sound(word)
+        pool = self.index.name_sounds.get(sound[:1])
+        if limit < 0 or not pool:
+            return None
+        match = process.extractOne(sound, pool, scorer=OSA.distance, score_cutoff=limit)
+        if match is None:
+            return None
+        return int(match[1]), str(match[2])
+
+    def _name_distance(self, word: str, part: str) -> int:
+        """Edits from a word to part of a name, in spelling (first letter right) or in sound."""
+        if part.startswith(word):
+            return 0
+        distances = [OSA.distance(word, part)] if part[0] == word[0] else []
+        sound, named = self.lexicon.sound(word), self.lexicon.sound(part)
+        if sound[:1] == named[:1]:
+            distances.append(OSA.distance(sound, named))
+        return min(distances, default=len(part))
 
     # -- entities -----------------------------------------------------------------------------------
 

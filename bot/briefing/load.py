@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.briefing.certainty import HEDGES_PATH, check_certainty, load_lexicon
 from bot.briefing.models import (
+    Asks,
     Briefing,
     Citation,
     Disagreement,
@@ -282,6 +283,7 @@ def _load(loader: _Loader) -> LoadResult:
     quotes = _load_list(loader, briefings / "quotes.yaml", "quotes", Quote)
     disagreements = _load_list(loader, briefings / "disagreements.yaml", "disagreements", Disagreement)
     synonyms = _load_synonyms(loader, briefings / "synonyms.yaml")
+    asks = _load_asks(loader, briefings / "asks.yaml")
 
     _check_unique(loader, "source", sources)
     _check_unique(loader, "topic", topics)
@@ -298,6 +300,7 @@ def _load(loader: _Loader) -> LoadResult:
         for ref in loc.item.stands_for:
             if ref not in entity_ids or ref == loc.item.id:
                 loader.problem(loc.file, loc.item.id, f"stands_for: unknown entity '{ref}'", loc.line)
+    _check_asks(loader, asks, {loc.item.id for loc in snippets}, entity_ids, topic_ids)
     if seeds.is_dir():
         _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
         _check_entities_grounded(loader, entities, articles)
@@ -328,6 +331,7 @@ def _load(loader: _Loader) -> LoadResult:
         disagreements=tuple(loc.item for loc in disagreements),
         brief=tuple(front.brief),
         synonyms=synonyms,
+        asks=tuple(loc.item for loc in asks),
     )
     return result
 
@@ -348,6 +352,31 @@ def _load_list(loader: _Loader, path: Path, key: str, model: type[M]) -> list[Lo
     if data is None and any(p.file == loader.rel(path) for p in loader.problems):
         return []  # unreadable: already said why
     return list(loader.items(path, data, key, model))
+
+
+def _load_asks(loader: _Loader, path: Path) -> list[Located]:
+    """asks.yaml (optional): `asks:` maps an item's id to the questions readers would ask of it."""
+    if not path.exists():
+        return []
+    data = loader.read(path)
+    if data is None:
+        return []
+    file = loader.rel(path)
+    if not isinstance(data, dict) or set(data) != {"asks"} or not isinstance(data["asks"], dict):
+        found = _kind(data.get("asks")) if isinstance(data, dict) and "asks" in data else _kind(data)
+        loader.problem(file, None, f"expected a mapping with one key, 'asks:', mapping ids to questions; found {found}")
+        return []
+    mapping = data["asks"]
+    line = getattr(mapping, "line", None)
+    located = []
+    for item_id, questions in mapping.items():
+        try:
+            located.append(Located(file, line, Asks.model_validate({"id": item_id, "questions": questions})))
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = ".".join(str(part) for part in error["loc"]) or "item"
+                loader.problem(file, str(item_id), f"{loc}: {error['msg']}", line)
+    return located
 
 
 def _load_synonyms(loader: _Loader, path: Path) -> tuple[tuple[str, ...], ...]:
@@ -434,6 +463,21 @@ def _article(loader: _Loader, source: Source) -> Article | None:
         all_sentences=tuple(every),
         positions={sentence: tuple(found) for sentence, found in positions.items()},
     )
+
+
+def _check_asks(
+    loader: _Loader, asks: list[Located], snippet_ids: set[str], entity_ids: set[str], topic_ids: set[str]
+) -> None:
+    """Each list of reader questions is for a snippet, an entity's card or a topic's card that exists."""
+    for loc in asks:
+        kind, _, ref = loc.item.id.rpartition(":")
+        known = {"": snippet_ids, "entity": entity_ids, "topic": topic_ids}[kind]
+        if ref not in known:
+            what = {"": "snippet", "entity": "entity", "topic": "topic"}[kind]
+            loader.problem(loc.file, loc.item.id, f"id: unknown {what} '{ref}'", loc.line)
+        for number, question in enumerate(loc.item.questions, 1):
+            if not any(c.isalnum() for c in question):
+                loader.problem(loc.file, loc.item.id, f"questions.{number}: holds no word", loc.line)
 
 
 def _check_unique(loader: _Loader, kind: str, located: list[Located]) -> None:

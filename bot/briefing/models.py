@@ -152,6 +152,19 @@ class Quote(Frozen):
     source: Citation
 
 
+# What a list of reader questions is for: a snippet's id, or "entity:<id>", "topic:<id>" for a card.
+AskedId = Annotated[str, StringConstraints(pattern=r"^(?:(?:entity|topic):)?[a-z0-9][a-z0-9-]*$", max_length=72)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+class Asks(Frozen):
+    """Questions readers would ask that one item answers, in their own words (asks.yaml): searched
+    beside the item's own words, so a question phrased as readers phrase it finds it."""
+
+    id: AskedId
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+
 class Side(Frozen):
     claim: Text
     source: Citation
@@ -181,6 +194,8 @@ class Briefing(Frozen):
     brief: tuple[str, ...] = ()
     # Groups of words a reader may use for one another ("photo", "photograph", "picture").
     synonyms: tuple[tuple[str, ...], ...] = ()
+    # Questions readers would ask, per item they are answered by (snippet id, "entity:<id>", "topic:<id>").
+    asks: tuple[Asks, ...] = ()
 
     def snippet(self, snippet_id: str) -> Snippet:
         return next(s for s in self.snippets if s.id == snippet_id)

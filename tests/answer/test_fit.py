@@ -19,7 +19,25 @@ def test_the_fitting_script_reproduces_the_shipped_model(capsys: pytest.CaptureF
 def test_the_fitting_script_never_reads_the_held_out_part() -> None:
     assert all(p.name != fit.HELD_OUT for p in fit.fitting_files())
     with pytest.raises(SystemExit):
-        fit.main(["--questions", str(fit.QUESTIONS / fit.HELD_OUT), "--check"])
+        fit.main(["--calibration", str(fit.QUESTIONS / fit.HELD_OUT), "--check"])
+    with pytest.raises(SystemExit):
+        fit.main(["--seen", str(fit.QUESTIONS / fit.HELD_OUT), "--check"])
+
+
+def test_figures_are_cross_validated_on_calibration_questions_only() -> None:
+    """The seen questions (the lexicon was written from them) train every fold and score none."""
+    fitted = load_model().fitted
+    assert fitted["scored_on"] == f"tests/questions/{fit.CALIBRATION}"
+    assert set(fitted["questions"]) == {f"tests/questions/{n}" for n in (*fit.SEEN, fit.CALIBRATION)}
+    calibration = fit.load_questions(fit.QUESTIONS / fit.CALIBRATION)
+    folds = fit.assign_folds(calibration, fitted["folds"], fitted["seed"])
+    assert sorted(set(folds.tolist())) == list(range(fitted["folds"]))
+
+
+def test_a_model_that_differs_only_in_the_last_digits_is_the_same() -> None:
+    assert fit.same_model({"w": [1.00001, {"b": 2.0}], "v": "x"}, {"w": [1.0, {"b": 2.00002}], "v": "x"})
+    assert not fit.same_model({"w": [1.0]}, {"w": [1.1]})
+    assert not fit.same_model({"v": "x"}, {"v": "y"})
 
 
 def test_folds_are_stratified_and_seeded() -> None:
