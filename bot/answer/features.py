@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.answer.index import Index
 from bot.answer.query import Query, Word, unknown_kind
@@ -158,6 +158,8 @@ class Profile:
     # The questions readers would ask that it answers: the stems of each, and their words as text.
     asked: tuple[frozenset[str], ...]
     asked_texts: tuple[str, ...]
+    # Where they are numbered among the briefing's reader questions (Index.ask_span).
+    asked_span: tuple[int, int]
     pairs: frozenset[tuple[str, str]]
     entities: frozenset[str]
     titled: frozenset[str]
@@ -275,6 +277,7 @@ class Profiles:
             sentences=sentences,
             asked=asked,
             asked_texts=asked_texts,
+            asked_span=index.ask_span.get(s.id, (0, 0)),
             pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
             entities=tagged,
             titled=titled,
@@ -345,6 +348,7 @@ class Profiles:
             sentences=sentences,
             asked=asked,
             asked_texts=asked_texts,
+            asked_span=index.ask_span.get(candidate.id, (0, 0)),
             pairs=frozenset(itertools.pairwise(stems)),
             entities=own | mentioned,
             titled=own,
@@ -431,7 +435,7 @@ def rank_features(
     reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
-    question_text = _stem_text(index, query)
+    alike, starts = _alike(index, _stem_text(index, query), profiles)
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = asks = 0.0
@@ -461,18 +465,13 @@ def rank_features(
             if m & ASKS:
                 asks += weight
             m >>= SENTENCE
-            j = 0
-            while m:
-                if m & 1:
-                    by_sentence[j] += weight
-                m >>= 1
-                j += 1
+            while m:  # each set bit: a sentence or reader question holding the word
+                low = m & -m
+                by_sentence[low.bit_length() - 1] += weight
+                m ^= low
         sentence = max(by_sentence[:sentences], default=0.0)
         ask = max(by_sentence[sentences:], default=0.0)
-        ask_ratio = 0.0
-        if profile.asked_texts and question_text:
-            # Word sets alike (in any order), and alike in order too ("A wants from B" is not "B from A").
-            ask_ratio = max(_alike(question_text, t) for t in profile.asked_texts)
+        ask_ratio = float(alike[starts[r] : starts[r + 1]].max()) if starts[r + 1] > starts[r] else 0.0
         parts = support
         if query.parts:
             parts = min(
@@ -537,8 +536,25 @@ def rank_features(
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
 
 
-def _alike(a: str, b: str) -> float:
-    return (fuzz.token_set_ratio(a, b) + fuzz.ratio(a, b)) / 200.0
+def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatArray, list[int]]:
+    """How alike the question is to each reader question of the candidates (0 to 1), all at once:
+    the same words (Dice's coefficient over the sets of their stems), and in the same order
+    ("A wants from B" is not "B from A": rapidfuzz's ratio); and where each candidate's reader
+    questions start in that array."""
+    texts = [t for p in profiles for t in p.asked_texts]
+    starts = [0, *itertools.accumulate(len(p.asked_texts) for p in profiles)]
+    if not texts or not question:
+        return np.zeros(len(texts)), starts
+    words_of = set(question.split())
+    shared = np.zeros(len(index.ask_lengths))
+    for x in words_of:
+        holding = index.ask_holding.get(x)
+        if holding is not None:
+            shared[holding] += 1.0
+    dice = 2.0 * shared / np.maximum(len(words_of) + index.ask_lengths, 1.0)
+    same = np.concatenate([dice[a:b] for p in profiles for a, b in (p.asked_span,)])
+    order = process.cdist([question], texts, scorer=fuzz.ratio, dtype=np.float32)[0] / 100.0
+    return (same + order) / 2.0, starts
 
 
 def _stem_text(index: Index, query: Query) -> str:

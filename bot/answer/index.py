@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import count_words, stem_many, words
+from bot.answer.tokens import count_words, stem, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -151,6 +151,25 @@ class Index:
                 quoted_docs[speaker].append(doc)
         # Snippets holding each entity's own words, as said or as quoted.
         self.quoted_docs = {k: np.array(v, dtype=np.int32) for k, v in quoted_docs.items()}
+        self._number_asks()
+
+    def _number_asks(self) -> None:
+        """The reader questions numbered across the briefing, item by item: which of them hold each
+        stem, and how many distinct stems each has, to compare a question with all of them at once."""
+        filler, word_stem = self.lexicon.filler, self.word_stem
+        self.ask_span: dict[str, tuple[int, int]] = {}
+        holding: dict[str, list[int]] = defaultdict(list)
+        lengths: list[int] = []
+        for item_id, questions in self.asks.items():
+            start = len(lengths)
+            for question in questions:
+                stems = {word_stem.get(w) or stem(w) for w in words(question) if w not in filler}
+                for x in stems:
+                    holding[x].append(len(lengths))
+                lengths.append(len(stems))
+            self.ask_span[item_id] = (start, len(lengths))
+        self.ask_holding = {x: np.array(v, dtype=np.int64) for x, v in holding.items()}
+        self.ask_lengths = np.array(lengths, dtype=np.float64)
 
     # -- lookups ----------------------------------------------------------------------------------
 

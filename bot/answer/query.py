@@ -340,11 +340,14 @@ class Understanding:
         # its neighbour part of a name too ("kim jung eun"). Kept where they complete a name together.
         proposed: dict[int, str] = {}
         for _ in range(2):
+            before = len(proposed)
             trial = [proposed.get(i, w) for i, w in enumerate(tokens)]
             for i in range(len(tokens)):
                 fixed = self._name_in_context(trial, i) if i not in proposed else None
                 if fixed is not None:
                     proposed[i] = fixed
+            if len(proposed) == before:
+                break
         trial = [proposed.get(i, w) for i, w in enumerate(tokens)]
         for i, fixed in sorted(proposed.items()):
             if self._completes_a_name(trial, i, fixed):
