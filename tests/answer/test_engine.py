@@ -203,3 +203,53 @@ def test_a_question_asking_two_things_prefers_an_answer_to_both(engine: Engine) 
 
 def test_is_it_confirmed_is_answered_with_how_sure_the_reports_are(engine: Engine) -> None:
     assert "believed" in top_text(engine, "is it confirmed that jo chun-ryong was part of the delegation")
+
+
+@pytest.mark.parametrize(
+    ("question", "entity"),
+    [
+        ("Kojemiako", "oleg-kozhemyako"),  # zh typed as j, y as i
+        ("kim chen un how did he travel", "kim-jong-un"),  # a part of the name misheard, beside the rest
+        ("kim jong eun train", "kim-jong-un"),  # another romanisation
+        ("kim jung eun", "kim-jong-un"),  # two parts at once
+        ("wladimir putin sanctions", "vladimir-putin"),  # w for v
+        ("shoygu visit", "sergei-shoigu"),
+        ("vostochniy cosmodrome", "vostochny-cosmodrome"),  # -iy for -y
+        ("what did piskov say", "dmitry-peskov"),
+    ],
+)
+def test_names_typed_as_they_sound_are_matched(engine: Engine, question: str, entity: str) -> None:
+    assert entity in [m.entity_id for m in engine.understand(question).entities]
+
+
+@pytest.mark.parametrize(
+    ("question", "not_entity"),
+    [
+        ("did kim visit kazan", "khasan"),  # another city, one sound away
+        ("what is chen", "kim-jong-un"),  # part of a name alone is no name
+        ("kim yuna figure skating", "kim-yung-ho"),
+    ],
+)
+def test_ordinary_words_and_other_names_are_not_turned_into_names(
+    engine: Engine, question: str, not_entity: str
+) -> None:
+    assert not_entity not in [m.entity_id for m in engine.understand(question).entities]
+
+
+@pytest.mark.parametrize(
+    ("question", "snippet"),
+    [
+        ("could russia have kept deniability", "analysis-cameras-not-engineers"),
+        ("why are kim and putin getting closer", "analysis-converging-interests"),
+        ("shells for technology swap", "analysis-experts-worry-ammunition-for-technology"),
+    ],
+)
+def test_reader_questions_lead_to_the_item_they_are_asked_of(
+    engine: Engine, briefing: Briefing, question: str, snippet: str
+) -> None:
+    """Asked as a reader of briefings/asks.yaml asked it, the question finds that snippet; without
+    the reader questions the briefing's own words do not reach it."""
+    answer = engine.ask(question)
+    assert answer.answered and answer.hits[0].id == snippet
+    without = Engine(briefing.model_copy(update={"asks": ()})).ask(question)
+    assert not without.answered or without.hits[0].id != snippet

@@ -191,3 +191,22 @@ def test_synonym_group_joining_opposites_is_an_error(mini: Path, run_bot: RunBot
     assert code == 1
     assert "briefings/synonyms.yaml: [group #1] “willing” and “unwilling” are opposites" in out
     assert "group #2" not in out
+
+
+def test_reader_questions_must_name_an_item_that_exists(mini: Path, run_bot: RunBot) -> None:
+    (mini / "briefings" / "asks.yaml").write_text(
+        "asks:\n"
+        "  meeting-wednesday: [when did they meet]\n"
+        "  meeting-thursday: [when did they meet]\n"
+        "  entity:nobody: [who is nobody]\n"
+        "  topic:meeting: []\n"
+        "  meeting-talks: ['???']\n",
+        encoding="utf-8",
+    )
+    code, out = check(run_bot, mini)
+    assert code == 1
+    assert "[meeting-thursday] id: unknown snippet 'meeting-thursday'" in out
+    assert "[entity:nobody] id: unknown entity 'nobody'" in out
+    assert "[topic:meeting] questions:" in out
+    assert "[meeting-talks] questions.1: holds no word" in out
+    assert "[meeting-wednesday]" not in out
