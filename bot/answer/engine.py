@@ -179,7 +179,7 @@ class Engine:
         if analysis.mode != "ranked":
             return Answer(text, bool(hits), hits, self._related_topics(hits), None, corrected)
         best = self.profiles(analysis.candidates[order[0]]) if order else None
-        vector = refusal_features(self.index, query, analysis.features, scores, analysis.bm25, order, best)
+        vector = refusal_features(self.index, query, analysis.features, scores, order, best)
         confidence = scorer.answerable(vector)
         if hits and confidence >= scorer.threshold:
             return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)

@@ -59,40 +59,25 @@ RANK_FEATURES: tuple[str, ...] = (
     "card_who",  # ... for a who-question
 )
 
+# The decision to answer weighs these: each holds on phrasing nobody tuned for (chosen by cross-validation
+# on calibration.jsonl, README: "Fitting and measuring"). An unknown word counts in `coverage` by how
+# rare it is in English: a rare one (a name, a subject) weighs fully, an everyday one little.
 REFUSAL_FEATURES: tuple[str, ...] = (
-    "coverage",  # share of the question's information the briefing knows at all
-    "support",  # share the best candidate speaks of
-    "sentence",  # share the best candidate's best sentence speaks of
-    "ask",  # share the best candidate's nearest reader question holds (briefings/asks.yaml)
-    "ask_ratio",  # how alike the question and that reader question are, word for word
-    "parts",  # a question asking several things: the least share of any part it speaks of
+    "coverage",  # share of the question's information (its meaningful words, by rarity) the briefing knows
+    "sentence",  # share the best candidate speaks of within one sentence
+    "ask_ratio",  # how alike the question and the best candidate's nearest reader question are
     "score",  # the best candidate's ranking score
-    "margin",  # how far ahead of the second it is
-    "bm25",  # its BM25F score
+    "content",  # how many meaningful words the question has
+    "roles",  # it describes an entity by its role ("the Kremlin spokesperson")
+    "entity_missing",  # share of the entities it names (by rarity) that the best candidate is not about
     "unknown_rare",  # words the briefing never uses that are rare in English: a name, a subject
-    "unknown_mid",  # ... that are middling
-    "unknown_common",  # ... that are everyday words
-    "unknown_number",  # a figure or year the articles never give
-    "named",  # the question names an entity of the briefing
-    "roles",  # it describes one by its role
-    "content",  # how many content words it has
-    "corrections",  # how many typos of meaningful words were corrected (not of "what", "the")
+    "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "type_asked",  # it asks for a kind of thing (a time, a figure, a speed ...)
     "type_missing",  # ... and the best candidate holds none of it ("how fast": no speed given)
-    "type_sentence",  # ... the share of the question spoken of in the best candidate's sentence holding it
-    "howto",  # it asks for advice ("how do I …"), which news never gives
-    "future",  # it asks about the future
-    "check",  # it is a yes/no question
-    "card",  # the best candidate is an entity card
-    "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "focus_unknown",  # what is asked for is a word the briefing never uses ("how many *bodyguards*")
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
-    "action_missing",  # ... nor of the action asked about ("did Kim *watch* a launch", "who *cooked*")
-    "action_nowhere",  # no candidate speaks of that action
-    "missing",  # the weightiest question word the briefing knows but the best candidate does not speak of
-    "missing_words",  # how many of the question's words (not framing) it does not speak of
-    "entity_missing",  # share of the entities the question names (by rarity) that it is not about
-    "command",  # a chat command typed as a question ("/help")
+    "action_nowhere",  # no candidate speaks of the action asked about ("did Kim *watch* a launch")
+    "check",  # it is a yes/no question
 )
 
 # Which way each refusal feature may push the decision: +1 towards answering, -1 towards refusing,
@@ -100,31 +85,15 @@ REFUSAL_FEATURES: tuple[str, ...] = (
 # lacks what was asked can only argue for refusing, however the questions it was fitted on fell.
 REFUSAL_SIGNS: dict[str, int] = {
     "coverage": 1,
-    "support": 1,
     "sentence": 1,
-    "ask": 1,
     "ask_ratio": 1,
-    "parts": 1,
     "score": 1,
-    "margin": 1,
-    "bm25": 1,
+    "entity_missing": -1,
     "unknown_rare": -1,
-    "unknown_mid": -1,
-    "unknown_common": -1,
-    "unknown_number": -1,
     "type_missing": -1,
-    "type_sentence": 1,
-    "howto": -1,
-    "future": -1,
     "focus_unknown": -1,
     "focus_missing": -1,
-    "action_missing": -1,
     "action_nowhere": -1,
-    "missing": -1,
-    "missing_words": -1,
-    "entity_missing": -1,
-    "command": -1,
-    "corrections": -1,
 }
 
 FloatArray = npt.NDArray[np.float64]
@@ -574,39 +543,25 @@ def refusal_features(
     query: Query,
     ranked: FloatArray,
     scores: FloatArray,
-    bm25: list[float],
     order: list[int],
     best: Profile | None,
 ) -> FloatArray:
     """The question and its best candidate, as a vector in REFUSAL_FEATURES order. `ranked` holds the
     candidates' rank features, `scores` their ranking scores, `order` their positions best first."""
-    unknown = {"rare": 0, "mid": 0, "common": 0, "number": 0}
     bounds = index.settings.unknown_words
-    for word in query.unknown:
-        unknown[unknown_kind(word, bounds.rare, bounds.common)] += 1
+    rare = sum(1 for w in query.unknown if unknown_kind(w, bounds.rare, bounds.common) == "rare")
     column = {name: i for i, name in enumerate(RANK_FEATURES)}
     top = order[0] if order else None
-    second = order[1] if len(order) > 1 else None
 
     def of(name: str) -> float:
         return float(ranked[top, column[name]]) if top is not None else 0.0
 
-    top_score = float(scores[top]) if top is not None else 0.0
-    margin = top_score - float(scores[second]) if second is not None else top_score
-    intents = query.intents
     shortest = index.settings.describing_length
     describing = sum(1 for w in query.unknown if index.lexicon.describing(w.text, shortest))
-    focus_unknown = float(query.focus is not None and not query.focus.known)
-    missing = focus_missing = action_missing = missing_words = entity_missing = 0.0
+    focus_missing = entity_missing = 0.0
     if best is not None:
-        unsupported = [w for w in query.content if not w.framing and not _speaks(index, w, best, best.stems)]
-        # Words the briefing knows but the best candidate does not use (unknown ones count apart).
-        missing = max((w.weight for w in unsupported if w.known), default=0.0) / index.max_idf
-        missing_words = float(len(unsupported))
         if query.focus is not None and not _speaks(index, query.focus, best, best.stems):
             focus_missing = 1.0
-        if query.action is not None and not _speaks(index, query.action, best, best.stems):
-            action_missing = 1.0
         named = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
         if named:
             absent = sum(idf for e, idf in named.items() if best.entities.isdisjoint(index.also[e]))
@@ -614,38 +569,20 @@ def refusal_features(
     return np.array(
         (
             query.coverage,
-            of("support"),
             of("sentence"),
-            of("ask"),
             of("ask_ratio"),
-            of("parts"),
-            top_score,
-            margin,
-            bm25[top] if top is not None else 0.0,
-            unknown["rare"],
-            unknown["mid"],
-            unknown["common"],
-            unknown["number"],
-            float(bool(query.entities)),
-            float(bool(query.roles)),
+            float(scores[top]) if top is not None else 0.0,
             float(sum(1 for w in query.content if not w.framing)),
-            float(sum(1 for c in query.corrections if c.corrected not in index.lexicon.filler)),
+            float(bool(query.roles)),
+            entity_missing,
+            rare,
+            describing,
             float(bool(query.asked)),
             float(bool(query.asked) and of("type_fit") == 0.0),
-            of("type_sentence"),
-            float("howto" in intents),
-            float("future" in intents),
-            float("check" in intents),
-            of("card"),
-            describing,
-            focus_unknown,
+            float(query.focus is not None and not query.focus.known),
             focus_missing,
-            action_missing,
             float(query.action is not None and not ranked[:, column["action"]].any()),
-            missing,
-            missing_words,
-            entity_missing,
-            float("command" in intents),
+            float("check" in query.intents),
         ),
         dtype=np.float64,
     )

@@ -153,7 +153,7 @@ def refusal_rows(engine: Engine, examples: Sequence[Example], weights: Array) ->
         order = sorted(range(len(a.candidates)), key=lambda k: -scores[k])
         rows.append(i)
         best = engine.profiles(a.candidates[order[0]])
-        vectors.append(refusal_features(index, a.query, a.features, scores, a.bm25, order, best))
+        vectors.append(refusal_features(index, a.query, a.features, scores, order, best))
     return rows, np.array(vectors).reshape(len(vectors), len(REFUSAL_FEATURES))
 
 

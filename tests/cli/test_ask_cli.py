@@ -57,7 +57,7 @@ def test_json_refusal_near_the_subject_lists_related_snippets_unanswered(run_bot
 
 def test_chat_markup_is_ignored(run_bot: RunBot) -> None:
     plain = json.loads(run_bot("ask", "--json", "where did kim meet putin").stdout)
-    question = "<@123> **where** did <@&9> kim meet putin?? 🚂 @everyone https://x.example/a <#5>"
+    question = "<@123> **where** did <@&9> kim meet putin?? 🚂 @everyone https://x.example/a <#5> @briefbot"
     noisy = json.loads(run_bot("ask", "--json", question).stdout)
     assert noisy["answered"] and noisy["results"][0]["id"] == plain["results"][0]["id"]
 
