@@ -71,6 +71,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "roles",  # it describes an entity by its role ("the Kremlin spokesperson")
     "entity_missing",  # share of the entities it names (by rarity) that the best candidate is not about
     "unknown_rare",  # words the briefing never uses that are rare in English: a name, a subject
+    "unknown_number",  # a figure or year the articles never give
     "unknown_describing",  # unknown words that describe ("unusual", "legally"): seldom the subject
     "type_asked",  # it asks for a kind of thing (a time, a figure, a speed ...)
     "type_missing",  # ... and the best candidate holds none of it ("how fast": no speed given)
@@ -78,6 +79,8 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
     "action_nowhere",  # no candidate speaks of the action asked about ("did Kim *watch* a launch")
     "check",  # it is a yes/no question
+    "howto",  # it asks for advice ("how do I …"), which news never gives
+    "future",  # it asks about the future ("will Putin visit …"), which reports rarely hold
 )
 
 # Which way each refusal feature may push the decision: +1 towards answering, -1 towards refusing,
@@ -90,10 +93,13 @@ REFUSAL_SIGNS: dict[str, int] = {
     "score": 1,
     "entity_missing": -1,
     "unknown_rare": -1,
+    "unknown_number": -1,
     "type_missing": -1,
     "focus_unknown": -1,
     "focus_missing": -1,
     "action_nowhere": -1,
+    "howto": -1,
+    "future": -1,
 }
 
 FloatArray = npt.NDArray[np.float64]
@@ -549,7 +555,7 @@ def refusal_features(
     """The question and its best candidate, as a vector in REFUSAL_FEATURES order. `ranked` holds the
     candidates' rank features, `scores` their ranking scores, `order` their positions best first."""
     bounds = index.settings.unknown_words
-    rare = sum(1 for w in query.unknown if unknown_kind(w, bounds.rare, bounds.common) == "rare")
+    kinds = [unknown_kind(w, bounds.rare, bounds.common) for w in query.unknown]
     column = {name: i for i, name in enumerate(RANK_FEATURES)}
     top = order[0] if order else None
 
@@ -575,7 +581,8 @@ def refusal_features(
             float(sum(1 for w in query.content if not w.framing)),
             float(bool(query.roles)),
             entity_missing,
-            rare,
+            float(kinds.count("rare")),
+            float(kinds.count("number")),
             describing,
             float(bool(query.asked)),
             float(bool(query.asked) and of("type_fit") == 0.0),
@@ -583,6 +590,8 @@ def refusal_features(
             focus_missing,
             float(query.action is not None and not ranked[:, column["action"]].any()),
             float("check" in query.intents),
+            float("howto" in query.intents),
+            float("future" in query.intents),
         ),
         dtype=np.float64,
     )
