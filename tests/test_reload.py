@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.briefing.load import load_briefing
+from bot.briefing.load import load, load_briefing
 from bot.commands import reload
 from bot.commands.reload import Reloader
 from bot.reply import Reply, ReplyKind
@@ -111,7 +111,7 @@ async def test_the_event_loop_keeps_running_while_the_briefing_rebuilds(
     served = Served(mini)
     live = served.router
     started, release = threading.Event(), threading.Event()
-    real_load = reload.load
+    real_load = load
 
     def slow_load(*args: object) -> object:
         started.set()

@@ -38,6 +38,7 @@ def test_the_console_subscribes_itself_and_prints_digests_as_they_fire(router: R
         assert digests.service is not None
         store = digests.service.store
         sub = digests.call(store.subscription(CONSOLE_CHANNEL))
+        assert sub is not None
         # Its next slot comes in a second: the scheduler wakes for it (the safety poll is a minute away).
         slot = datetime.now(UTC) + timedelta(seconds=1)
         digests.call(store.set_status(sub.id, "active", None, next_slot=slot))

@@ -158,7 +158,7 @@ async def test_a_crash_at_any_step_then_a_restart_leaves_exactly_one_message(
         if at == point:
             raise Crash(at)
 
-    first.checkpoint = die  # type: ignore[method-assign]
+    first.checkpoint = die  # type: ignore[method-assign,assignment]
     with pytest.raises(Crash):
         await first.tick()
     restarted = service(store, router, channel, clock)  # a new process on the same database

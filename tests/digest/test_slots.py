@@ -24,8 +24,8 @@ from bot.digest.slots import (
 TODAY = date(2026, 1, 1)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def test_daily_slot_is_the_next_local_time() -> None:

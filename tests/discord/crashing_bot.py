@@ -18,7 +18,7 @@ def crash_at(point: str) -> None:
         if at == point:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    DigestService.checkpoint = checkpoint  # type: ignore[method-assign]
+    DigestService.checkpoint = checkpoint  # type: ignore[method-assign,assignment]
 
 
 if __name__ == "__main__":

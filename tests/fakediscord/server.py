@@ -86,7 +86,7 @@ def iso_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime())
 
 
-BODY = web.RequestKey("body", object)
+BODY: web.RequestKey[Any] = web.RequestKey("body", object)
 
 
 @dataclass
@@ -423,7 +423,7 @@ class FakeDiscord:
 
     def click(self, message: dict[str, Any], custom_id: str, *, by: dict[str, Any] | None = None) -> dict[str, Any]:
         """A button click on a message the bot really posted, where that message is."""
-        where = next((w for w in CONTEXTS if self._channel_for(w)["id"] == message["channel_id"]), "guild")
+        where: Where = next((w for w in CONTEXTS if self._channel_for(w)["id"] == message["channel_id"]), "guild")
         payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2}, by=by, where=where)
         payload["message"] = message
         return payload
@@ -684,7 +684,7 @@ class FakeDiscord:
         return self._json(self.commands.get(request.match_info.get("guild"), []))
 
     def _message(self, body: dict[str, Any], *, channel_id: str | None = None, flags: int = 0) -> dict[str, Any]:
-        message = {
+        message: dict[str, Any] = {
             "id": snowflake(),
             "type": 0 if channel_id else 20,
             "channel_id": channel_id or self.channel_id,
