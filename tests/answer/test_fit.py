@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer import fit
-from bot.answer.evaluate import Question
+from bot.answer.evaluate import Question, load_questions
 from bot.answer.model import load_model
 
 
@@ -29,7 +29,7 @@ def test_figures_are_cross_validated_on_calibration_questions_only() -> None:
     fitted = load_model().fitted
     assert fitted["scored_on"] == f"tests/questions/{fit.CALIBRATION}"
     assert set(fitted["questions"]) == {f"tests/questions/{n}" for n in (*fit.SEEN, fit.CALIBRATION)}
-    calibration = fit.load_questions(fit.QUESTIONS / fit.CALIBRATION)
+    calibration = load_questions(fit.QUESTIONS / fit.CALIBRATION)
     folds = fit.assign_folds(calibration, fitted["folds"], fitted["seed"])
     assert sorted(set(folds.tolist())) == list(range(fitted["folds"]))
 
