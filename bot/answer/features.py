@@ -66,6 +66,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "coverage",  # share of the question's information (its meaningful words, by rarity) the briefing knows
     "sentence",  # share the best candidate speaks of within one sentence
     "ask_ratio",  # how alike the question and the best candidate's nearest reader question are
+    "unasked_ratio",  # ... and the nearest question of the summit no article answers (unasked.yaml)
     "score",  # the best candidate's ranking score
     "content",  # how many meaningful words the question has
     "roles",  # it describes an entity by its role ("the Kremlin spokesperson")
@@ -90,6 +91,7 @@ REFUSAL_SIGNS: dict[str, int] = {
     "coverage": 1,
     "sentence": 1,
     "ask_ratio": 1,
+    "unasked_ratio": -1,
     "score": 1,
     "entity_missing": -1,
     "unknown_rare": -1,
@@ -511,6 +513,27 @@ def rank_features(
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
 
 
+def _dice(question: str, holding: dict[str, npt.NDArray[np.int64]], lengths: FloatArray) -> FloatArray:
+    """Dice's coefficient of the question's stems with each of a numbered set of questions."""
+    words_of = set(question.split())
+    shared = np.zeros(len(lengths))
+    for x in words_of:
+        held = holding.get(x)
+        if held is not None:
+            shared[held] += 1.0
+    return 2.0 * shared / np.maximum(len(words_of) + lengths, 1.0)
+
+
+def _unasked_ratio(index: Index, question: str) -> float:
+    """How alike the question is to the nearest question no article answers (unasked.yaml), as
+    `ask_ratio` measures it for reader questions."""
+    if not question or not index.unasked_texts:
+        return 0.0
+    dice = _dice(question, index.unasked_holding, index.unasked_lengths)
+    order = process.cdist([question], index.unasked_texts, scorer=fuzz.ratio, dtype=np.float32)[0] / 100.0
+    return float(((dice + order) / 2.0).max())
+
+
 def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatArray, list[int]]:
     """How alike the question is to each reader question of the candidates (0 to 1), all at once:
     the same words (Dice's coefficient over the sets of their stems), and in the same order
@@ -520,13 +543,7 @@ def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatA
     starts = [0, *itertools.accumulate(len(p.asked_texts) for p in profiles)]
     if not texts or not question:
         return np.zeros(len(texts)), starts
-    words_of = set(question.split())
-    shared = np.zeros(len(index.ask_lengths))
-    for x in words_of:
-        holding = index.ask_holding.get(x)
-        if holding is not None:
-            shared[holding] += 1.0
-    dice = 2.0 * shared / np.maximum(len(words_of) + index.ask_lengths, 1.0)
+    dice = _dice(question, index.ask_holding, index.ask_lengths)
     same = np.concatenate([dice[a:b] for p in profiles for a, b in (p.asked_span,)])
     order = process.cdist([question], texts, scorer=fuzz.ratio, dtype=np.float32)[0] / 100.0
     return (same + order) / 2.0, starts
@@ -577,6 +594,7 @@ def refusal_features(
             query.coverage,
             of("sentence"),
             of("ask_ratio"),
+            _unasked_ratio(index, _stem_text(index, query)),
             float(scores[top]) if top is not None else 0.0,
             float(sum(1 for w in query.content if not w.framing)),
             float(bool(query.roles)),

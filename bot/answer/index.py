@@ -67,6 +67,8 @@ class Index:
         self.topics = {t.id: t for t in briefing.topics}
         # Questions readers would ask, by the item they are answered by (briefings/asks.yaml).
         self.asks: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.asks}
+        # Questions of each topic that no article answers (briefings/unasked.yaml).
+        self.unasked: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.unasked}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
 
         self.entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
@@ -155,21 +157,31 @@ class Index:
 
     def _number_asks(self) -> None:
         """The reader questions numbered across the briefing, item by item: which of them hold each
-        stem, and how many distinct stems each has, to compare a question with all of them at once."""
+        stem, and how many distinct stems each has, to compare a question with all of them at once.
+        The same for the questions no article answers, with their stems as text."""
+        self.ask_span, self.ask_holding, self.ask_lengths, _ = self._numbered(self.asks)
+        _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = self._numbered(self.unasked)
+
+    def _numbered(
+        self, questions_of: dict[str, tuple[str, ...]]
+    ) -> tuple[dict[str, tuple[int, int]], dict[str, npt.NDArray[np.int64]], npt.NDArray[np.float64], list[str]]:
         filler, word_stem = self.lexicon.filler, self.word_stem
-        self.ask_span: dict[str, tuple[int, int]] = {}
+        spans: dict[str, tuple[int, int]] = {}
         holding: dict[str, list[int]] = defaultdict(list)
         lengths: list[int] = []
-        for item_id, questions in self.asks.items():
+        texts: list[str] = []
+        for item_id, questions in questions_of.items():
             start = len(lengths)
             for question in questions:
-                stems = {word_stem.get(w) or stem(w) for w in words(question) if w not in filler}
+                own = [word_stem.get(w) or stem(w) for w in words(question) if w not in filler]
+                stems = set(own)
                 for x in stems:
                     holding[x].append(len(lengths))
                 lengths.append(len(stems))
-            self.ask_span[item_id] = (start, len(lengths))
-        self.ask_holding = {x: np.array(v, dtype=np.int64) for x, v in holding.items()}
-        self.ask_lengths = np.array(lengths, dtype=np.float64)
+                texts.append(" ".join(own))
+            spans[item_id] = (start, len(lengths))
+        arrays = {x: np.array(v, dtype=np.int64) for x, v in holding.items()}
+        return spans, arrays, np.array(lengths, dtype=np.float64), texts
 
     # -- lookups ----------------------------------------------------------------------------------
 

@@ -283,7 +283,8 @@ def _load(loader: _Loader) -> LoadResult:
     quotes = _load_list(loader, briefings / "quotes.yaml", "quotes", Quote)
     disagreements = _load_list(loader, briefings / "disagreements.yaml", "disagreements", Disagreement)
     synonyms = _load_synonyms(loader, briefings / "synonyms.yaml")
-    asks = _load_asks(loader, briefings / "asks.yaml")
+    asks = _load_asks(loader, briefings / "asks.yaml", "asks")
+    unasked = _load_asks(loader, briefings / "unasked.yaml", "unasked")
 
     _check_unique(loader, "source", sources)
     _check_unique(loader, "topic", topics)
@@ -301,6 +302,7 @@ def _load(loader: _Loader) -> LoadResult:
             if ref not in entity_ids or ref == loc.item.id:
                 loader.problem(loc.file, loc.item.id, f"stands_for: unknown entity '{ref}'", loc.line)
     _check_asks(loader, asks, {loc.item.id for loc in snippets}, entity_ids, topic_ids)
+    _check_asks(loader, unasked, set(), set(), topic_ids, only="topic")
     if seeds.is_dir():
         _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
         _check_entities_grounded(loader, entities, articles)
@@ -332,6 +334,7 @@ def _load(loader: _Loader) -> LoadResult:
         brief=tuple(front.brief),
         synonyms=synonyms,
         asks=tuple(loc.item for loc in asks),
+        unasked=tuple(loc.item for loc in unasked),
     )
     return result
 
@@ -354,19 +357,21 @@ def _load_list(loader: _Loader, path: Path, key: str, model: type[M]) -> list[Lo
     return list(loader.items(path, data, key, model))
 
 
-def _load_asks(loader: _Loader, path: Path) -> list[Located]:
-    """asks.yaml (optional): `asks:` maps an item's id to the questions readers would ask of it."""
+def _load_asks(loader: _Loader, path: Path, key: str) -> list[Located]:
+    """asks.yaml (optional): `asks:` maps an item's id to the questions readers would ask of it;
+    unasked.yaml (optional): `unasked:` maps "topic:<id>" to questions of that topic no article answers."""
     if not path.exists():
         return []
     data = loader.read(path)
     if data is None:
         return []
     file = loader.rel(path)
-    if not isinstance(data, dict) or set(data) != {"asks"} or not isinstance(data["asks"], dict):
-        found = _kind(data.get("asks")) if isinstance(data, dict) and "asks" in data else _kind(data)
-        loader.problem(file, None, f"expected a mapping with one key, 'asks:', mapping ids to questions; found {found}")
+    if not isinstance(data, dict) or set(data) != {key} or not isinstance(data[key], dict):
+        found = _kind(data.get(key)) if isinstance(data, dict) and key in data else _kind(data)
+        expected = f"expected a mapping with one key, '{key}:', mapping ids to questions"
+        loader.problem(file, None, f"{expected}; found {found}")
         return []
-    mapping = data["asks"]
+    mapping = data[key]
     line = getattr(mapping, "line", None)
     located = []
     for item_id, questions in mapping.items():
@@ -466,11 +471,20 @@ def _article(loader: _Loader, source: Source) -> Article | None:
 
 
 def _check_asks(
-    loader: _Loader, asks: list[Located], snippet_ids: set[str], entity_ids: set[str], topic_ids: set[str]
+    loader: _Loader,
+    asks: list[Located],
+    snippet_ids: set[str],
+    entity_ids: set[str],
+    topic_ids: set[str],
+    only: str | None = None,
 ) -> None:
-    """Each list of reader questions is for a snippet, an entity's card or a topic's card that exists."""
+    """Each list of reader questions is for a snippet, an entity's card or a topic's card that exists
+    (`only`: of that kind alone)."""
     for loc in asks:
         kind, _, ref = loc.item.id.rpartition(":")
+        if only is not None and kind != only:
+            loader.problem(loc.file, loc.item.id, f"id: expected '{only}:<id>'", loc.line)
+            continue
         known = {"": snippet_ids, "entity": entity_ids, "topic": topic_ids}[kind]
         if ref not in known:
             what = {"": "snippet", "entity": "entity", "topic": "topic"}[kind]

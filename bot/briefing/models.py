@@ -196,6 +196,8 @@ class Briefing(Frozen):
     synonyms: tuple[tuple[str, ...], ...] = ()
     # Questions readers would ask, per item they are answered by (snippet id, "entity:<id>", "topic:<id>").
     asks: tuple[Asks, ...] = ()
+    # Questions readers ask about a topic that the articles do not answer, per topic id ("topic:<id>").
+    unasked: tuple[Asks, ...] = ()
 
     def snippet(self, snippet_id: str) -> Snippet:
         return next(s for s in self.snippets if s.id == snippet_id)

@@ -210,3 +210,18 @@ def test_reader_questions_must_name_an_item_that_exists(mini: Path, run_bot: Run
     assert "[topic:meeting] questions:" in out
     assert "[meeting-talks] questions.1: holds no word" in out
     assert "[meeting-wednesday]" not in out
+
+
+def test_unanswered_questions_must_name_a_topic_that_exists(mini: Path, run_bot: RunBot) -> None:
+    (mini / "briefings" / "unasked.yaml").write_text(
+        "unasked:\n"
+        "  topic:meeting: [what did they drink at lunch]\n"
+        "  topic:weather: [was it raining]\n"
+        "  meeting-wednesday: [what time did they meet]\n",
+        encoding="utf-8",
+    )
+    code, out = check(run_bot, mini)
+    assert code == 1
+    assert "briefings/unasked.yaml" in out and "[topic:weather] id: unknown topic 'weather'" in out
+    assert "[meeting-wednesday] id: expected 'topic:<id>'" in out
+    assert "[topic:meeting]" not in out
