@@ -101,7 +101,12 @@ class Index:
                 self.name_sounds[sound[0]][word] = sound
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
-            if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:
+            if (
+                word not in lexicon.filler
+                and not word.isdigit()
+                and len(word) >= settings.typos.shortest_in_context
+                and word not in self.asked_only
+            ):
                 self.vocabulary_by_initial[initial(word)].append(word)
 
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -215,6 +220,10 @@ class Index:
         term = self.word_stem.get(word)
         return term is not None and term in self.postings
 
+    def knows_own(self, word: str) -> bool:
+        """Whether the briefing itself uses the word, not only readers' questions (asks.yaml)."""
+        return word not in self.asked_only and self.knows(word)
+
     def find_entities(self, text: str, tokens: list[str]) -> list[tuple[str, int, int]]:
         """Entities spelled in `tokens` (the folded words of `text`), longest spellings first, as
         (entity id, start, end) in the order they appear. A spelling that is also a filler word
@@ -302,9 +311,12 @@ class Index:
         ids: list[npt.NDArray[np.int32]] = []
         counts: list[npt.NDArray[np.int64]] = []
         filler_words = {w.encode() for w in self.lexicon.filler}
+        asked = np.zeros(0, dtype=np.int32)
         for field, source in self._field_sources(held).items():
             if isinstance(source, list):
                 field_ids, per_doc = read(source)
+                if field == "asks":
+                    asked = field_ids
                 if field == "title":
                     self._titles = (field_ids, per_doc, vocabulary)
             else:
@@ -319,6 +331,10 @@ class Index:
             counts.append(per_doc)
         distinct = [w.decode() for w in vocabulary]
         self._learn_words(distinct)
+        # Words only readers' questions use (asks.yaml): searched, but never what a typo is corrected
+        # to, nor a reason to leave a word uncorrected ("peskoff" there is still Peskov).
+        own = np.concatenate([i for i in ids if i is not asked] or [np.zeros(0, dtype=np.int32)])
+        self.asked_only = frozenset(distinct[i] for i in np.setdiff1d(asked, own).tolist())
         term_ids: dict[str, int] = {}
         stems = map(self.word_stem.__getitem__, distinct)
         word_term = np.fromiter((term_ids.setdefault(x, len(term_ids)) for x in stems), np.int32, len(distinct))

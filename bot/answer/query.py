@@ -371,7 +371,7 @@ class Understanding:
         "mathew miller", "choe son hui", "sergey shoigu", "matt miller", "kim jong eun", "kim chen
         un". Ordinary words are left alone."""
         index, word = self.index, tokens[i]
-        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows(word):
+        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows_own(word):
             return None
         shortest = self.settings.typos.shortest_in_context
         if len(word) < shortest:
@@ -397,7 +397,7 @@ class Understanding:
             word in self.lexicon.filler
             or word.isdigit()
             or len(word) < self.settings.typos.shortest_in_context
-            or index.knows(word)
+            or index.knows_own(word)
             or word in index.name_words
             or word in index.synonyms
         ):
