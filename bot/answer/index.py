@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bot.answer.english import zipf
 from bot.answer.lexicon import Lexicon, Settings
 from bot.answer.tokens import count_words, stem, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
@@ -101,12 +102,7 @@ class Index:
                 self.name_sounds[sound[0]][word] = sound
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
-            if (
-                word not in lexicon.filler
-                and not word.isdigit()
-                and len(word) >= settings.typos.shortest_in_context
-                and word not in self.asked_only
-            ):
+            if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:
                 self.vocabulary_by_initial[initial(word)].append(word)
 
         self.synonyms: dict[str, list[tuple[str, ...]]] = defaultdict(list)
@@ -220,9 +216,12 @@ class Index:
         term = self.word_stem.get(word)
         return term is not None and term in self.postings
 
-    def knows_own(self, word: str) -> bool:
-        """Whether the briefing itself uses the word, not only readers' questions (asks.yaml)."""
-        return word not in self.asked_only and self.knows(word)
+    def knows_spelling(self, word: str) -> bool:
+        """Whether the word is known and spelt right: a word only readers' questions use (asks.yaml)
+        counts only when it is English ("stopped"), not a reader's misspelling ("peskoff")."""
+        if word in self.asked_only:
+            return zipf(word) >= self.settings.typos.english_word_zipf
+        return self.knows(word)
 
     def find_entities(self, text: str, tokens: list[str]) -> list[tuple[str, int, int]]:
         """Entities spelled in `tokens` (the folded words of `text`), longest spellings first, as
@@ -331,8 +330,8 @@ class Index:
             counts.append(per_doc)
         distinct = [w.decode() for w in vocabulary]
         self._learn_words(distinct)
-        # Words only readers' questions use (asks.yaml): searched, but never what a typo is corrected
-        # to, nor a reason to leave a word uncorrected ("peskoff" there is still Peskov).
+        # Words only readers' questions use (asks.yaml): searched, but a misspelling among them is
+        # still corrected, and never what a typo is corrected to ("peskoff" there is still Peskov).
         own = np.concatenate([i for i in ids if i is not asked] or [np.zeros(0, dtype=np.int32)])
         self.asked_only = frozenset(distinct[i] for i in np.setdiff1d(asked, own).tolist())
         term_ids: dict[str, int] = {}
@@ -393,8 +392,10 @@ class Index:
         for entity in self.briefing.entities:
             if entity.id not in tagged:
                 continue
-            found = [_runs(title_ids, doc_of, [vocabulary.get(w.encode(), -1) for w in spelling])
-                     for spelling in self.spellings_of.get(entity.id, ())]
+            found = [
+                _runs(title_ids, doc_of, [vocabulary.get(w.encode(), -1) for w in spelling])
+                for spelling in self.spellings_of.get(entity.id, ())
+            ]
             both = np.intersect1d(np.unique(np.concatenate(found)) if found else [], tagged[entity.id])
             if len(both):
                 titled[entity.id] = both.astype(np.int32)

@@ -98,6 +98,7 @@ class Lexicon(_Frozen):
     # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
     clause_start: str
     clause_end: str
+    counted_ends: frozenset[str]
     answer_types: dict[str, AnswerType]
     # Entity kind → nouns that count entities of that kind ("how many *countries*").
     listed: dict[str, frozenset[str]]

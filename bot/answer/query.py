@@ -296,16 +296,18 @@ class Understanding:
                 spans[name] = found.span()
         # A cue inside a longer one is part of it: "how many km" asks a distance, not any figure.
         asked = [
-            n for n, (a, b) in spans.items()
+            n
+            for n, (a, b) in spans.items()
             if not any(m != n and c <= a and b <= d and d - c > b - a for m, (c, d) in spans.items())
         ]
         named: set[str] = set()
+        ends = lexicon.filler | lexicon.counted_ends
         for name in asked:
             kind, (start, end) = lexicon.answer_types[name], spans[name]
             named |= kind.words & set(split(folded[start:end]))
             if kind.counts and not query.counted:
                 # The counted noun ends the run of words after the cue: "how many sanctioned *people* were".
-                run = list(itertools.takewhile(lambda w: w not in lexicon.filler, split(folded[end:])))[:3]
+                run = list(itertools.takewhile(lambda w: w not in ends, split(folded[end:])))[:3]
                 if run:
                     head = run[-1]
                     stems = {self.index.word_stem.get(head) or stem(head)}
@@ -371,7 +373,7 @@ class Understanding:
         "mathew miller", "choe son hui", "sergey shoigu", "matt miller", "kim jong eun", "kim chen
         un". Ordinary words are left alone."""
         index, word = self.index, tokens[i]
-        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows_own(word):
+        if word in self.lexicon.filler or word.isdigit() or word in index.name_words or index.knows_spelling(word):
             return None
         shortest = self.settings.typos.shortest_in_context
         if len(word) < shortest:
@@ -397,7 +399,7 @@ class Understanding:
             word in self.lexicon.filler
             or word.isdigit()
             or len(word) < self.settings.typos.shortest_in_context
-            or index.knows_own(word)
+            or index.knows_spelling(word)
             or word in index.name_words
             or word in index.synonyms
         ):
@@ -419,7 +421,14 @@ class Understanding:
         for rank, pool, limit in ((0, names, typos.for_name(word)), (1, others, typos.for_word(word))):
             if not limit or not pool:
                 continue
-            match = process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=limit)
+            match = next(
+                (
+                    m
+                    for m in process.extract(word, pool, scorer=OSA.distance, score_cutoff=limit, limit=3)
+                    if index.knows_spelling(str(m[0])) or str(m[0]) in index.name_words
+                ),
+                None,
+            )
             if match is None:
                 continue
             candidate, distance = str(match[0]), int(match[1])
