@@ -21,7 +21,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.answer.english import zipf
 from bot.answer.lexicon import Lexicon, Settings
 from bot.answer.tokens import count_words, stem, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
@@ -217,11 +216,10 @@ class Index:
         return term is not None and term in self.postings
 
     def knows_spelling(self, word: str) -> bool:
-        """Whether the word is known and spelt right: a word only readers' questions use (asks.yaml)
-        counts only when it is English ("stopped"), not a reader's misspelling ("peskoff")."""
-        if word in self.asked_only:
-            return zipf(word) >= self.settings.typos.english_word_zipf
-        return self.knows(word)
+        """Whether the word is known and spelt as the briefing spells it: a word only readers'
+        questions use (asks.yaml) counts when it is a form of the briefing's own ("stopped" beside
+        "stop"), not when it may be a reader's misspelling ("peskoff", "mathew")."""
+        return word not in self.asked_only and self.knows(word)
 
     def find_entities(self, text: str, tokens: list[str]) -> list[tuple[str, int, int]]:
         """Entities spelled in `tokens` (the folded words of `text`), longest spellings first, as
@@ -330,10 +328,12 @@ class Index:
             counts.append(per_doc)
         distinct = [w.decode() for w in vocabulary]
         self._learn_words(distinct)
-        # Words only readers' questions use (asks.yaml): searched, but a misspelling among them is
-        # still corrected, and never what a typo is corrected to ("peskoff" there is still Peskov).
+        # Words only readers' questions use (asks.yaml), not forms of the briefing's own: searched, but
+        # such a word in a question is still corrected, and never a correction ("peskoff" is Peskov).
         own = np.concatenate([i for i in ids if i is not asked] or [np.zeros(0, dtype=np.int32)])
-        self.asked_only = frozenset(distinct[i] for i in np.setdiff1d(asked, own).tolist())
+        only_asked = [distinct[i] for i in np.setdiff1d(asked, own).tolist()]
+        own_stems = {self.word_stem[distinct[i]] for i in np.unique(own).tolist()} if only_asked else set()
+        self.asked_only = frozenset(w for w in only_asked if self.word_stem[w] not in own_stems)
         term_ids: dict[str, int] = {}
         stems = map(self.word_stem.__getitem__, distinct)
         word_term = np.fromiter((term_ids.setdefault(x, len(term_ids)) for x in stems), np.int32, len(distinct))
