@@ -39,11 +39,13 @@ HANDLERS: dict[str, Handler] = {
 class Router:
     """One briefing served: its answer engine, its reply items, and every reader command by name."""
 
-    def __init__(self, briefing: Briefing, surface: Surface = Surface.console) -> None:
+    def __init__(self, briefing: Briefing, surface: Surface = Surface.console, cached: bool = False) -> None:
         self.briefing = briefing
         # Where the replies are shown: /help lists that surface's commands, suggestions name only them.
         self.surface = surface
-        self.engine = Engine(briefing)
+        # cached: the answer index as this briefing last had it (bot/answer/cache.py), for commands
+        # that answer once and exit.
+        self.engine = Engine(briefing, cached=cached)
         self.items = Items(briefing, surface)
         self.disputes = verify.Disputes(briefing)
         self._offered = frozenset(names(surface))

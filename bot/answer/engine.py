@@ -93,11 +93,19 @@ class Engine:
         lexicon: Lexicon | None = None,
         settings: Settings | None = None,
         model: Model | None = None,
+        cached: bool = False,
     ) -> None:
         self.briefing = briefing
-        self.lexicon = lexicon or load_lexicon()
-        self.settings = settings or load_settings()
-        self.index = Index(briefing, self.lexicon, self.settings)
+        if cached and lexicon is None and settings is None:
+            # A command that answers once and exits: the index this briefing had last time (cache.py).
+            from bot.answer.cache import index_for
+
+            self.index = index_for(briefing)
+            self.lexicon, self.settings = self.index.lexicon, self.index.settings
+        else:
+            self.lexicon = lexicon or load_lexicon()
+            self.settings = settings or load_settings()
+            self.index = Index(briefing, self.lexicon, self.settings)
         self.understand = Understanding(self.index)
         self.profiles = Profiles(self.index)
         self._model = model

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import count_words, stem, stem_many, words
+from bot.answer.tokens import count_words, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -134,6 +134,7 @@ class Index:
                     if member and member not in self.spellings:
                         self.spellings[member] = entity
         self.longest_spelling = max((len(k) for k in self.spellings), default=0)
+        self._spelling_starts = frozenset(k[0] for k in self.spellings if k)
         # A name written as one word ("whitehouse", "northkorea") → its words.
         self.joined_spellings = {"".join(k): " ".join(k) for k in self.spellings if len(k) > 1}
         self.entities_named_by: dict[str, set[str]] = defaultdict(set)
@@ -160,28 +161,47 @@ class Index:
         stem, and how many distinct stems each has, to compare a question with all of them at once.
         The same for the questions no article answers, with their stems as text."""
         self.ask_span, self.ask_holding, self.ask_lengths, _ = self._numbered(self.asks)
-        _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = self._numbered(self.unasked)
+        unasked = self._numbered(self.unasked, with_texts=True)
+        _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = unasked
 
     def _numbered(
-        self, questions_of: dict[str, tuple[str, ...]]
+        self, questions_of: dict[str, tuple[str, ...]], with_texts: bool = False
     ) -> tuple[dict[str, tuple[int, int]], dict[str, npt.NDArray[np.int64]], npt.NDArray[np.float64], list[str]]:
         filler, word_stem = self.lexicon.filler, self.word_stem
         spans: dict[str, tuple[int, int]] = {}
-        holding: dict[str, list[int]] = defaultdict(list)
-        lengths: list[int] = []
-        texts: list[str] = []
+        at = 0
         for item_id, questions in questions_of.items():
-            start = len(lengths)
-            for question in questions:
-                own = [word_stem.get(w) or stem(w) for w in words(question) if w not in filler]
-                stems = set(own)
-                for x in stems:
-                    holding[x].append(len(lengths))
-                lengths.append(len(stems))
-                texts.append(" ".join(own))
-            spans[item_id] = (start, len(lengths))
-        arrays = {x: np.array(v, dtype=np.int64) for x, v in holding.items()}
-        return spans, arrays, np.array(lengths, dtype=np.float64), texts
+            spans[item_id] = (at, at + len(questions))
+            at += len(questions)
+        # Every question's words at once (count_words), each as a stem number (-1: filler); then the
+        # distinct (stem, question) pairs, sorted by stem, give the questions holding each stem.
+        tokens, per_question = count_words([q for questions in questions_of.values() for q in questions])
+        every = b" ".join(tokens).decode("ascii").split()
+        self._learn_words(w for w in every if w not in filler)
+        numbers: dict[str, int] = {}
+        stem_of = np.fromiter(
+            (-1 if w in filler else numbers.setdefault(word_stem[w], len(numbers)) for w in every), np.int64, len(every)
+        )
+        question_of = np.repeat(np.arange(at, dtype=np.int64), per_question)
+        kept = stem_of >= 0
+        pairs = np.unique(stem_of[kept] * max(at, 1) + question_of[kept])
+        stems, held_by = np.divmod(pairs, max(at, 1))
+        cuts = np.flatnonzero(np.diff(stems)) + 1
+        names = list(numbers)
+        holding = {
+            names[int(x)]: q
+            for x, q in zip(stems[np.r_[0, cuts]] if len(stems) else [], np.split(held_by, cuts), strict=False)
+        }
+        lengths = np.bincount(held_by, minlength=at).astype(np.float64)
+        if not with_texts:
+            return spans, holding, lengths, []
+        ends = np.cumsum(per_question)
+        starts = ends - per_question
+        texts = [
+            " ".join(word_stem[w] for w in every[a:b] if w not in filler)
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
+        return spans, holding, lengths, texts
 
     # -- lookups ----------------------------------------------------------------------------------
 
@@ -226,22 +246,27 @@ class Index:
         (entity id, start, end) in the order they appear. A spelling that is also a filler word
         ("us") counts only when written as the name ("US") or after "the"."""
         found: list[tuple[str, int, int]] = []
-        taken: set[int] = set()
+        # Only where a spelling may start (most words start none): called for every reader question.
+        starts = [i for i, token in enumerate(tokens) if token in self._spelling_starts]
+        if not starts:
+            return found
+        taken = [False] * len(tokens)
+        spellings = self.spellings
         for length in range(min(self.longest_spelling, len(tokens)), 0, -1):
-            for start in range(len(tokens) - length + 1):
-                span = set(range(start, start + length))
-                if taken & span:
-                    continue
-                entity = self.spellings.get(tuple(tokens[start : start + length]))
-                if entity is None:
+            for start in starts:
+                end = start + length
+                if end > len(tokens):
+                    break
+                entity = spellings.get(tuple(tokens[start:end]))
+                if entity is None or any(taken[start:end]):
                     continue
                 word = tokens[start]
                 if length == 1 and word in self.lexicon.filler:
                     after_the = start > 0 and tokens[start - 1] == "the"
                     if not after_the and not _written_as_name(text, entity.spellings, word):
                         continue
-                found.append((entity.id, start, start + length))
-                taken |= span
+                found.append((entity.id, start, end))
+                taken[start:end] = [True] * length
         return sorted(found, key=lambda m: m[1])
 
     # -- building ---------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Validators built when first used: `ask` reads a whole index back (cache.py) and never validates.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _word_set(value: Any) -> frozenset[str]:
@@ -240,13 +240,14 @@ class Settings(_Frozen):
     fit: Fit
 
 
-# libyaml's parser when PyYAML has it: the pure-Python one took a third of `ask`'s cold start.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read(path: Path) -> Any:
+    # Imported here: `ask` reads the index built last time (cache.py) and never parses this YAML.
+    import yaml
+
+    # libyaml's parser when PyYAML has it: the pure-Python one took a third of `ask`'s cold start.
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_SafeLoader)
+        return yaml.load(handle, Loader=loader)
 
 
 def load_lexicon(folder: Path = DATA) -> Lexicon:

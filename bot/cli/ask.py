@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.adapters.text import answer_json, render_text
     from bot.router import Router
 
-    router = Router(briefing_or_exit(args), Surface.cli)
+    router = Router(briefing_or_exit(args), Surface.cli, cached=True)
     if stream is None:
         reply = router.ask(question)
         if args.json:

@@ -51,6 +51,6 @@ def run(args: argparse.Namespace) -> int:
     from bot.reply import ReplyKind
     from bot.router import Router
 
-    reply = Router(briefing_or_exit(args), Surface.cli).handle(name, text)
+    reply = Router(briefing_or_exit(args), Surface.cli, cached=True).handle(name, text)
     print(render_text(reply, surface=Surface.cli))
     return 1 if reply.kind is ReplyKind.error else 0

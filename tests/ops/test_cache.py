@@ -75,3 +75,32 @@ def test_a_cached_ask_does_not_import_the_loader(copy: Path) -> None:
     runs = [subprocess.run([sys.executable, "-c", script, *argv], env=env, capture_output=True, text=True,
                            timeout=60).stdout.split() for _ in range(2)]  # fmt: skip
     assert runs == [["True", "True"], ["False", "False"]]
+
+
+def test_the_answer_index_is_read_back_for_the_same_briefing_and_built_for_another(copy: Path) -> None:
+    from bot.answer import cache as index_cache
+    from bot.answer.engine import Engine
+
+    briefing = briefing_or_exit(args_for(copy))
+    built = Engine(briefing, cached=True)
+    kept = copy / "cache" / "briefbot" / "answer-index.pickle"
+    assert kept.is_file()
+    again = Engine(briefing, cached=True)
+    question = "who was the foreign minister travelling with kim"
+    assert again.ask(question) == built.ask(question) == Engine(briefing).ask(question)
+    # The same version string, other content (no reader questions): never the index kept for the first.
+    other = briefing.model_copy(update={"asks": ()})
+    assert index_cache.key(other) != index_cache.key(briefing)
+    assert Engine(other, cached=True).index.asks == {}
+
+
+def test_a_damaged_answer_index_is_built_again(copy: Path) -> None:
+    from bot.answer.engine import Engine
+
+    briefing = briefing_or_exit(args_for(copy))
+    Engine(briefing, cached=True)
+    kept = copy / "cache" / "briefbot" / "answer-index.pickle"
+    head = kept.read_bytes().partition(b"\n")[0]
+    kept.write_bytes(head + b"\nnot a pickle")
+    assert Engine(briefing, cached=True).ask("where did they meet").answered
+    assert kept.read_bytes() != head + b"\nnot a pickle"
