@@ -14,7 +14,8 @@ The protocol (tests/questions/, the scorer's format):
   to answer, and to judge changes: the folds of the cross-validation are calibration questions,
   each scored by a model fitted without it. Figures are reported as "cross-validated on
   calibration.jsonl".
-- `test.jsonl`, the held-out test part, is never read here.
+- `test.jsonl`, the held-out test part, is never read here; nor `holdout.jsonl`, written by two more
+  writers and first read once, to measure the engine at the end of the session that added it.
 
 Seeded and deterministic: the same checkout writes the same file. Inside every fit, the refusal
 features of the training questions come from rankers that did not see them (an inner
@@ -46,6 +47,8 @@ from bot.chat_markup import clean
 PROJECT = Path(__file__).resolve().parents[2]
 QUESTIONS = PROJECT / "tests" / "questions"
 HELD_OUT = "test.jsonl"
+# Never fitted on either; measured once when it joined (see the README, "Fitting and measuring").
+NEVER_FITTED = (HELD_OUT, "holdout.jsonl")
 # Seen while the lexicon and rules were written: training data only.
 SEEN = ("fit.jsonl", "own.jsonl")
 # Never read to write the lexicon: the folds that score.
@@ -377,8 +380,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     seen_files = args.seen if args.seen is not None else [QUESTIONS / n for n in SEEN]
     calibration_file = args.calibration or QUESTIONS / CALIBRATION
-    if any(p.name == HELD_OUT for p in [*seen_files, calibration_file]):
-        parser.error(f"{HELD_OUT} is the held-out test part: never fit on it")
+    held = next((p.name for p in [*seen_files, calibration_file] if p.name in NEVER_FITTED), None)
+    if held is not None:
+        parser.error(f"{held} is held out: never fit on it")
     seen_files = [p for p in seen_files if p.exists()]
     engine = Engine(load_briefing(PROJECT))
     fit = engine.settings.fit
