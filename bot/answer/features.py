@@ -417,7 +417,9 @@ def rank_features(
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = asks = 0.0
         sentences = len(profile.sentences)
-        by_sentence = [0.0] * (sentences + len(profile.asked))
+        in_sentences = (1 << sentences) - 1
+        by_sentence = [0.0] * sentences
+        held_in_asks: list[tuple[int, float]] = []
         hits = [0.0] * len(content)
         for c, (weight, stems, named_as) in enumerate(content):
             m = 0
@@ -442,12 +444,15 @@ def rank_features(
             if m & ASKS:
                 asks += weight
             m >>= SENTENCE
-            while m:  # each set bit: a sentence or reader question holding the word
+            if m >> sentences:
+                held_in_asks.append((m >> sentences, weight))
+            m &= in_sentences
+            while m:  # each set bit: a sentence holding the word
                 low = m & -m
                 by_sentence[low.bit_length() - 1] += weight
                 m ^= low
-        sentence = max(by_sentence[:sentences], default=0.0)
-        ask = max(by_sentence[sentences:], default=0.0)
+        sentence = max(by_sentence, default=0.0)
+        ask = _most_held(held_in_asks)
         ask_ratio = float(alike[starts[r] : starts[r + 1]].max()) if starts[r + 1] > starts[r] else 0.0
         parts = support
         if query.parts:
@@ -513,6 +518,31 @@ def rank_features(
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
 
 
+def _most_held(held: list[tuple[int, float]]) -> float:
+    """The most weight of the question's words that one reader question holds: each word's reader
+    questions as bits, with its weight, in the question's order. The same sums, added in the same
+    order, as counting word by word for each reader question, but over the groups of words that
+    share one (few), not over the reader questions (hundreds)."""
+    common, total = -1, 0.0
+    for bits, weight in held:  # most often one reader question holds them all
+        common &= bits
+        total += weight
+    if common:
+        return total
+    best = 0.0
+
+    def grow(start: int, common: int, total: float) -> None:
+        nonlocal best
+        best = max(best, total)
+        for i in range(start, len(held)):
+            shared = common & held[i][0]
+            if shared:
+                grow(i + 1, shared, total + held[i][1])
+
+    grow(0, -1, 0.0)
+    return best
+
+
 def _dice(question: str, holding: dict[str, npt.NDArray[np.int64]], lengths: FloatArray) -> FloatArray:
     """Dice's coefficient of the question's stems with each of a numbered set of questions."""
     words_of = set(question.split())
@@ -539,7 +569,7 @@ def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatA
     the same words (Dice's coefficient over the sets of their stems), and in the same order
     ("A wants from B" is not "B from A": rapidfuzz's ratio); and where each candidate's reader
     questions start in that array."""
-    texts = [t for p in profiles for t in p.asked_texts]
+    texts = list(itertools.chain.from_iterable(p.asked_texts for p in profiles))
     starts = [0, *itertools.accumulate(len(p.asked_texts) for p in profiles)]
     if not texts or not question:
         return np.zeros(len(texts)), starts
