@@ -353,15 +353,19 @@ class Index:
             counts.append(per_doc)
         distinct = [w.decode() for w in vocabulary]
         self._learn_words(distinct)
-        # Words only readers' questions use (asks.yaml), not forms of the briefing's own: searched, but
-        # such a word in a question is still corrected, and never a correction ("peskoff" is Peskov).
-        own = np.concatenate([i for i in ids if i is not asked] or [np.zeros(0, dtype=np.int32)])
-        only_asked = [distinct[i] for i in np.setdiff1d(asked, own).tolist()]
-        own_stems = {self.word_stem[distinct[i]] for i in np.unique(own).tolist()} if only_asked else set()
-        self.asked_only = frozenset(w for w in only_asked if self.word_stem[w] not in own_stems)
         term_ids: dict[str, int] = {}
         stems = map(self.word_stem.__getitem__, distinct)
         word_term = np.fromiter((term_ids.setdefault(x, len(term_ids)) for x in stems), np.int32, len(distinct))
+        # Words only readers' questions use (asks.yaml), not forms of the briefing's own: searched, but
+        # such a word in a question is still corrected, and never a correction ("peskoff" is Peskov).
+        self.asked_only: frozenset[str] = frozenset()
+        if len(asked):
+            own_term = np.zeros(len(term_ids), dtype=bool)
+            for field_ids in ids:
+                if field_ids is not asked:
+                    own_term[word_term[field_ids]] = True
+            words_asked = np.unique(asked)
+            self.asked_only = frozenset(distinct[i] for i in words_asked[~own_term[word_term[words_asked]]].tolist())
         filler = np.fromiter((w in self.lexicon.filler for w in distinct), dtype=bool, count=len(distinct))
 
         token_word = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
