@@ -134,9 +134,11 @@ class Lexicon(_Frozen):
         return {noun: kind for kind, nouns in self.listed.items() for noun in nouns}
 
     @cached_property
-    def type_cues(self) -> dict[str, re.Pattern[str]]:
+    def type_cues(self) -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
+        """Each answer type's cue where a clause starts or ends, and the cue alone: a question without
+        the cue anywhere (most) is never searched with the slower clause-bound pattern."""
         return {
-            name: re.compile(f"{self.clause_start}(?:{t.asks})|(?:{t.asks}){self.clause_end}")
+            name: (re.compile(t.asks), re.compile(f"{self.clause_start}(?:{t.asks})|(?:{t.asks}){self.clause_end}"))
             for name, t in self.answer_types.items()
         }
 
