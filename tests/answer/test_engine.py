@@ -32,6 +32,8 @@ def top_text(engine: Engine, question: str) -> str:
         "   ",
         "the and of",  # nothing but filler
         "/help",  # a command typed as a question
+        "!help",  # another bot's prefix command
+        "?skip me",
     ],
 )
 def test_questions_the_briefing_does_not_cover_are_refused(engine: Engine, question: str) -> None:
@@ -269,3 +271,8 @@ def test_questions_like_those_no_article_answers_are_refused(engine: Engine, bri
     question of briefings/unasked.yaml (reworded here); without that file each was answered."""
     assert not engine.ask(question).answered
     assert Engine(briefing.model_copy(update={"unasked": ()})).ask(question).answered
+
+
+def test_a_prefix_command_followed_by_a_whole_question_is_that_question(engine: Engine) -> None:
+    answer = engine.ask("!ask where did kim and putin meet")
+    assert answer.answered and answer.hits[0].id == "meeting-vostochny-venue"
