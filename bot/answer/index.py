@@ -63,7 +63,12 @@ class Index:
         self.n = len(self.snippets)
         self.entities = {e.id: e for e in briefing.entities}
         # An entity and those it stands for ("Pyongyang": North Korea's government too).
-        self.also = {e.id: frozenset((e.id, *e.stands_for)) for e in briefing.entities}
+        # Both ways: a question naming the United States is also about what the White House said.
+        spoken_for: dict[str, set[str]] = defaultdict(set)
+        for e in briefing.entities:
+            for other in e.stands_for:
+                spoken_for[other].add(e.id)
+        self.also = {e.id: frozenset((e.id, *e.stands_for, *spoken_for[e.id])) for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
         # Questions readers would ask, by the item they are answered by (briefings/asks.yaml).
         self.asks: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.asks}

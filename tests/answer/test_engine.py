@@ -276,3 +276,14 @@ def test_questions_like_those_no_article_answers_are_refused(engine: Engine, bri
 def test_a_prefix_command_followed_by_a_whole_question_is_that_question(engine: Engine) -> None:
     answer = engine.ask("!ask where did kim and putin meet")
     assert answer.answered and answer.hits[0].id == "meeting-vostochny-venue"
+
+
+@pytest.mark.parametrize("question", ["What was the US reaction?", "how did the united states react"])
+def test_a_country_named_is_answered_by_what_its_government_said(engine: Engine, question: str) -> None:
+    """The White House, the State Department and "Washington" stand for the United States in the
+    articles: a question naming the country is answered by what they said."""
+    answer = engine.ask(question)
+    assert answer.answered
+    snippet = answer.hits[0].snippet
+    assert snippet is not None
+    assert {"white-house", "us-state-department", "washington"} & {*snippet.entities, snippet.speaker}
