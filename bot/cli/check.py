@@ -50,6 +50,9 @@ def counts(result: LoadResult) -> dict[str, int]:
         "events": len(b.events),
         "quotes": len(b.quotes),
         "disagreements": len(b.disagreements),
+        # Search aids (asks.yaml, unasked.yaml): how much the answer engine has to go on.
+        "reader_questions": sum(len(a.questions) for a in b.asks),
+        "unanswered_questions": sum(len(a.questions) for a in b.unasked),
     }
 
 
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(f"error: {problem}", file=sys.stderr)
     if result.briefing is not None:
-        summary = ", ".join(f"{n} {kind}" for kind, n in counts(result).items())
+        summary = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in counts(result).items())
         print(f"briefing {result.briefing.version}: {summary}")
     total = sum(c.total for c in result.coverage)
     covered = sum(c.covered for c in result.coverage)
