@@ -234,6 +234,9 @@ class Profiles:
         titled = frozenset(e for e in tagged if _spelled(index, e, title_tokens))
         lead = index.find_entities(s.title, title_tokens)
         agents = frozenset([lead[0][0]] if lead else []) | (frozenset([s.speaker]) if s.speaker else frozenset())
+        party = index.topics[s.topic].party if s.topic in index.topics else None
+        if party is not None:  # whose side the topic reports (briefing.yaml): "What Russia wants"
+            agents |= {party}
         text_tokens = list(itertools.chain.from_iterable(tokens[1:]))
         kinds = {index.entities[e].kind.value for e in tagged & self._specific if e in index.entities}
         stems = frozenset(body) | terms | quotes | self._entity_stems(tagged) | self._listed(tagged)

@@ -297,6 +297,9 @@ def _load(loader: _Loader) -> LoadResult:
     topic_ids = {loc.item.id for loc in topics}
     entity_ids = {loc.item.id for loc in entities}
     _check_references(loader, snippets, events, quotes, disagreements, topic_ids, entity_ids)
+    for loc in topics:
+        if loc.item.party is not None and loc.item.party not in entity_ids:
+            loader.problem(loc.file, loc.item.id, f"party: unknown entity '{loc.item.party}'", loc.line)
     for loc in entities:
         for ref in loc.item.stands_for:
             if ref not in entity_ids or ref == loc.item.id:

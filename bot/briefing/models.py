@@ -86,6 +86,9 @@ class Topic(Frozen):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHOICE_CHARS)]
     summary: Text
     keywords: tuple[str, ...] = ()
+    # The entity whose aims or acts the topic's snippets report ("russia-wants": russia), when one
+    # does: "what does Russia want from North Korea" is answered from its side, not the other's.
+    party: Id | None = None
 
 
 class Entity(Frozen):

@@ -287,3 +287,16 @@ def test_a_country_named_is_answered_by_what_its_government_said(engine: Engine,
     snippet = answer.hits[0].snippet
     assert snippet is not None
     assert {"white-house", "us-state-department", "washington"} & {*snippet.entities, snippet.speaker}
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does Russia want from North Korea?", "russia-wants"),
+        ("what does north korea want from russia", "north-korea-wants"),
+    ],
+)
+def test_what_a_party_wants_is_answered_from_its_side(engine: Engine, question: str, topic: str) -> None:
+    """The topics of what each side wants name their party (briefing.yaml): the answer is that side's."""
+    snippet = engine.ask(question).hits[0].snippet
+    assert snippet is not None and snippet.topic == topic

@@ -225,3 +225,14 @@ def test_unanswered_questions_must_name_a_topic_that_exists(mini: Path, run_bot:
     assert "briefings/unasked.yaml" in out and "[topic:weather] id: unknown topic 'weather'" in out
     assert "[meeting-wednesday] id: expected 'topic:<id>'" in out
     assert "[topic:meeting]" not in out
+
+
+def test_a_topic_party_must_be_an_entity(mini: Path, run_bot: RunBot) -> None:
+    front = mini / "briefings" / "briefing.yaml"
+    text = front.read_text(encoding="utf-8")
+    topic = "{id: meeting, title: The meeting, summary: Where they met.}"
+    assert topic in text
+    front.write_text(text.replace(topic, topic.replace("}", ", party: nobody}")), encoding="utf-8")
+    code, out = check(run_bot, mini)
+    assert code == 1
+    assert "party: unknown entity 'nobody'" in out
