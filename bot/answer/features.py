@@ -563,8 +563,7 @@ def _unasked_ratio(index: Index, question: str) -> float:
     if not question or not index.unasked_texts:
         return 0.0
     dice = _dice(question, index.unasked_holding, index.unasked_lengths)
-    order = process.cdist([question], index.unasked_texts, scorer=fuzz.ratio, dtype=np.float32)[0] / 100.0
-    return float(((dice + order) / 2.0).max())
+    return float(_likeness(question, index.unasked_texts, dice).max())
 
 
 def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatArray, list[int]]:
@@ -578,8 +577,15 @@ def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatA
         return np.zeros(len(texts)), starts
     dice = _dice(question, index.ask_holding, index.ask_lengths)
     same = np.concatenate([dice[a:b] for p in profiles for a, b in (p.asked_span,)])
+    return _likeness(question, texts, same), starts
+
+
+def _likeness(question: str, texts: list[str], dice: FloatArray) -> FloatArray:
+    """How alike the question is to each text: the mean of their Dice coefficient (`dice`, one per
+    text) and rapidfuzz's ratio, which keeps the order of the words."""
     order = process.cdist([question], texts, scorer=fuzz.ratio, dtype=np.float32)[0] / 100.0
-    return (same + order) / 2.0, starts
+    alike: FloatArray = (dice + order) / 2.0
+    return alike
 
 
 def _stem_text(index: Index, query: Query) -> str:
