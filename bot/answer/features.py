@@ -416,6 +416,7 @@ def rank_features(
     phrases = index.settings.phrases
     roles = query.roles
     alike, starts = _alike(index, _stem_text(index, query), profiles)
+    ask_ratios = _group_max(alike, starts)
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = asks = 0.0
@@ -456,7 +457,7 @@ def rank_features(
                 m ^= low
         sentence = max(by_sentence, default=0.0)
         ask = _most_held(held_in_asks)
-        ask_ratio = float(alike[starts[r] : starts[r + 1]].max()) if starts[r + 1] > starts[r] else 0.0
+        ask_ratio = ask_ratios[r]
         parts = support
         if query.parts:
             parts = min(
@@ -578,6 +579,16 @@ def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatA
     dice = _dice(question, index.ask_holding, index.ask_lengths)
     same = np.concatenate([dice[a:b] for p in profiles for a, b in (p.asked_span,)])
     return _likeness(question, texts, same), starts
+
+
+def _group_max(values: FloatArray, starts: list[int]) -> list[float]:
+    """The largest of values[starts[g]:starts[g + 1]] for each group g, 0 for an empty group."""
+    bounds = np.asarray(starts)
+    filled = np.flatnonzero(np.diff(bounds))
+    best = np.zeros(len(bounds) - 1)
+    if len(filled):
+        best[filled] = np.maximum.reduceat(values, bounds[filled])
+    return best.tolist()
 
 
 def _likeness(question: str, texts: list[str], dice: FloatArray) -> FloatArray:
