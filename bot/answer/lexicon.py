@@ -106,6 +106,8 @@ class Lexicon(_Frozen):
     paraphrases: dict[str, tuple[str, ...]]
     # Word ending → the ending of its base form ("ily" → "y": "militarily" is a form of "military").
     word_forms: dict[str, str]
+    # Forms of one English verb that a stemmer cannot join ("fly flew flown"), base form first.
+    irregular_forms: tuple[tuple[str, ...], ...]
     # Endings clipped in a chat → the full ending ("goin" → "going").
     clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
@@ -123,6 +125,11 @@ class Lexicon(_Frozen):
         "certainty_frame",
         mode="before",
     )(_word_set)
+
+    @field_validator("irregular_forms", mode="before")
+    @classmethod
+    def _irregular(cls, value: Any) -> Any:
+        return tuple(tuple(group.split()) for group in value) if isinstance(value, list) else value
 
     @field_validator("listed", mode="before")
     @classmethod
