@@ -21,6 +21,7 @@ from bot.answer.features import (
     FloatArray,
     Profile,
     Profiles,
+    part_shares,
     rank_features,
     refusal_features,
 )
@@ -132,6 +133,39 @@ class Engine:
     def ask(self, question: str, limit: int | None = None) -> Answer:
         return self.decide(self.analyse(question), self.scorer, limit)
 
+    def _answer_parts(
+        self, query: Query, order: list[int], analysis: Analysis, hits: tuple[Hit, ...], scorer: Scorer
+    ) -> tuple[Hit, ...]:
+        """A question of several parts whose best answer leaves one out: each part left out is
+        asked on its own, and the answers join the best one as the first result."""
+        if len(query.part_texts) < 2 or not hits:
+            return hits
+        best = self.profiles(analysis.candidates[order[0]])
+        shares = part_shares(self.index, query, best)
+        answered = [k for k, share in enumerate(shares) if share >= self.settings.part_answered]
+        # Each answer where its part stands in the question.
+        placed = [(answered[0] if answered else 0, hits[0])]
+        for k, text in enumerate(query.part_texts):
+            if k in answered:
+                continue
+            part = self.decide(self.analyse(text), scorer, combine=False)
+            if part.answered and part.hits[0].id not in {h.id for _, h in placed}:
+                placed.append((k, part.hits[0]))
+        if len(placed) == 1:
+            return hits
+        joined = [h for _, h in sorted(placed, key=lambda x: x[0])]
+        pieces = tuple(h.candidate for h in joined)
+        combined = Candidate(
+            "+".join(h.id for h in joined),
+            "combined",
+            " · ".join(h.title for h in joined),
+            "\n\n".join(h.text for h in joined),
+            citations=tuple(c for h in joined for c in h.citations),
+            parts=pieces,
+        )
+        rest = tuple(h for h in hits if h.id not in {p.id for p in pieces})
+        return (self._hit(combined, hits[0].score), *rest)[: len(hits)]
+
     def analyse(self, question: str) -> Analysis:
         text = question.strip()
         if not text:
@@ -164,7 +198,7 @@ class Engine:
         cards = [self.entity_card(index.entities[e]) for e in query.roles]
         return self._analysis(question, query, "ranked", docs, cards, bm25)
 
-    def decide(self, analysis: Analysis, scorer: Scorer, limit: int | None = None) -> Answer:
+    def decide(self, analysis: Analysis, scorer: Scorer, limit: int | None = None, combine: bool = True) -> Answer:
         limit = limit or self.settings.results
         query, text = analysis.query, analysis.text
         if query is None:
@@ -190,6 +224,8 @@ class Engine:
         vector = refusal_features(self.index, query, analysis.features, scores, order, best)
         confidence = scorer.answerable(vector)
         if hits and confidence >= scorer.threshold:
+            if combine:
+                hits = self._answer_parts(query, order, analysis, hits, scorer)
             return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)
         related: tuple[Hit, ...] = ()
         # Near the subject (it names one of the briefing's people, places or bodies): the nearest

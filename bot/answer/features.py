@@ -112,7 +112,7 @@ class Candidate:
     """Something that may answer: a snippet, or an entity's or a topic's card."""
 
     id: str
-    kind: str  # "snippet", "entity" or "topic"
+    kind: str  # "snippet", "entity", "topic" or "combined"
     title: str
     text: str
     position: int = -1  # the snippet's number in the index
@@ -120,6 +120,8 @@ class Candidate:
     entity: Entity | None = None
     topic: Topic | None = None
     citations: tuple[Citation, ...] = ()
+    # A combined answer to a question of several parts: the answer to each, in order.
+    parts: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -362,19 +364,25 @@ def _speaks(index: Index, word: Word, profile: Profile, terms: frozenset[str]) -
 
 
 def held_types(index: Index, query: Query, profile: Profile) -> int:
-    """The sentences of the candidate (as bits) holding a type the question asks for; 0 if none does."""
+    """The sentences of the candidate (as bits) holding a type the question asks for; 0 if none does.
+    A sentence that asks it too holds it: "did not say how far the missile flew" answers "how far"."""
     bits = 0
     for name in query.asked:
         kind = index.lexicon.answer_types[name]
+        bits |= _sentences(profile, f"asks:{name}", index.lexicon.type_cues[name][0])
         if kind.counts and query.counted:
             bits |= _counted(index, query, profile, kind.held, kind.counts)
-            continue
-        found = profile.held.get(name)
-        if found is None:
-            found = sum(1 << j for j, text in enumerate(profile.texts) if kind.held.search(text))
-            profile.held[name] = found
-        bits |= found
+        else:
+            bits |= _sentences(profile, name, kind.held)
     return bits
+
+
+def _sentences(profile: Profile, key: str, pattern: re.Pattern[str]) -> int:
+    """The candidate's sentences (as bits) where the pattern is found, computed once per candidate."""
+    found = profile.held.get(key)
+    if found is None:
+        found = profile.held[key] = sum(1 << j for j, text in enumerate(profile.texts) if pattern.search(text))
+    return found
 
 
 def _counted(index: Index, query: Query, profile: Profile, figure: re.Pattern[str], window: int) -> int:
@@ -520,6 +528,21 @@ def rank_features(
             )
         )
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(RANK_FEATURES))
+
+
+def part_shares(index: Index, query: Query, profile: Profile) -> list[float]:
+    """How much of each part of a question of several parts the candidate holds (by weight)."""
+    shares = []
+    for part in query.parts:
+        total = held = 0.0
+        for i in part:
+            word = query.content[i]
+            total += word.weight
+            named_as = index.also[word.entity_id] if word.entity_id else frozenset()
+            if any(profile.masks.get(x) for x in word.stems) or not profile.entities.isdisjoint(named_as):
+                held += word.weight
+        shares.append(held / total if total else 1.0)
+    return shares
 
 
 def _most_held(held: list[tuple[int, float]]) -> float:

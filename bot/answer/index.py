@@ -159,18 +159,7 @@ class Index:
                 quoted_docs[speaker].append(doc)
         # Snippets holding each entity's own words, as said or as quoted.
         self.quoted_docs = {k: np.array(v, dtype=np.int32) for k, v in quoted_docs.items()}
-        self._join_irregular_forms()
         self._number_asks()
-
-    def _join_irregular_forms(self) -> None:
-        """A form of an irregular verb the briefing never uses reads as the one it does use: "fly"
-        searches "flew" (lexicon: irregular_forms). Forms the briefing uses keep their own stems."""
-        for group in self.lexicon.irregular_forms:
-            used = [w for w in group if self.knows(w)]
-            if used:
-                target = self.word_stem[used[0]]
-                for form in group:
-                    self.word_stem.setdefault(form, target)
 
     def _number_asks(self) -> None:
         """The reader questions numbered across the briefing, item by item: which of them hold each

@@ -106,8 +106,6 @@ class Lexicon(_Frozen):
     paraphrases: dict[str, tuple[str, ...]]
     # Word ending → the ending of its base form ("ily" → "y": "militarily" is a form of "military").
     word_forms: dict[str, str]
-    # Forms of one English verb that a stemmer cannot join ("fly flew flown"), base form first.
-    irregular_forms: tuple[tuple[str, ...], ...]
     # Endings clipped in a chat → the full ending ("goin" → "going").
     clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
@@ -125,11 +123,6 @@ class Lexicon(_Frozen):
         "certainty_frame",
         mode="before",
     )(_word_set)
-
-    @field_validator("irregular_forms", mode="before")
-    @classmethod
-    def _irregular(cls, value: Any) -> Any:
-        return tuple(tuple(group.split()) for group in value) if isinstance(value, list) else value
 
     @field_validator("listed", mode="before")
     @classmethod
@@ -242,6 +235,7 @@ class Settings(_Frozen):
     pair_cache: int
     results: int
     related: int
+    part_answered: float
     suggestion_score: float
     suggestions: int
     phrases: int

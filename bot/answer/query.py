@@ -75,6 +75,8 @@ class Query:
     action: Word | None = None
     # A question asking several things: its content words by part (positions in `content`).
     parts: tuple[tuple[int, ...], ...] = ()
+    # Each part as the reader wrote it, to be asked on its own ("where did the train first stop").
+    part_texts: tuple[str, ...] = ()
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
@@ -256,6 +258,7 @@ class Understanding:
         named = {w for m in query.entities for w in query.tokens[m.start : m.end]}
         substance = [w.text for w in query.content if w.entity_id is None and not w.framing]
         groups: list[set[str]] = []
+        texts: list[list[str]] = []
         openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
         for piece in pieces:
             words_of = split(piece)
@@ -264,11 +267,14 @@ class Understanding:
             own = any(set(t.split()) <= held and not set(t.split()) <= named for t in substance)
             if groups and not asks and not own:
                 groups[-1] |= held  # nothing of substance on this side: it belongs to the part before
+                texts[-1].append(piece)
             else:
                 groups.append(held)
+                texts.append([piece])
         if len(groups) > 1 and not any(set(t.split()) <= groups[0] for t in [*substance, *named]):
             groups[1] |= groups[0]
-            del groups[0]
+            texts[1][:0] = texts[0]
+            del groups[0], texts[0]
         if len(groups) < 2:
             return
         parts: list[list[int]] = [[] for _ in groups]
@@ -278,6 +284,7 @@ class Understanding:
             if part is not None:
                 parts[part].append(i)
         query.parts = tuple(tuple(p) for p in parts if p)
+        query.part_texts = tuple(" ".join(t).strip() for t, p in zip(texts, parts, strict=True) if p)
 
     @cached_property
     def _joiner_pattern(self) -> re.Pattern[str]:
@@ -352,18 +359,19 @@ class Understanding:
                 break
         trial = [proposed.get(i, w) for i, w in enumerate(tokens)]
         for i, fixed in sorted(proposed.items()):
-            if self._completes_a_name(trial, i, fixed):
+            if self._completes_a_name(trial, i, fixed, shortest=2):
                 query.corrections.append(Correction(tokens[i], fixed))
                 tokens[i] = fixed
         query.tokens = tokens
 
-    def _completes_a_name(self, tokens: list[str], i: int, fixed: str) -> bool:
+    def _completes_a_name(self, tokens: list[str], i: int, fixed: str, shortest: int = 1) -> bool:
         """Whether the corrected word makes a whole spelling of a name with its neighbours: "kim
-        young ho" becomes Kim Yung-ho, but "kim yuna" is someone else."""
+        young ho" becomes Kim Yung-ho, but "kim yuna" is someone else. A word read from its
+        neighbours must join them (`shortest` 2): "Choe Sun Hui's job" is not "Choe Sun Hui Choe"."""
         trial = [*tokens[:i], fixed, *tokens[i + 1 :]]
         longest = self.index.longest_spelling
         for start in range(max(0, i - longest + 1), i + 1):
-            for end in range(i + 1, min(len(trial), start + longest) + 1):
+            for end in range(max(i + 1, start + shortest), min(len(trial), start + longest) + 1):
                 if tuple(trial[start:end]) in self.index.spellings:
                     return True
         return False

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.answer.engine import Answer, Hit
+from bot.answer.features import Candidate
 from bot.chat_markup import clean
 from bot.commands.items import error
 from bot.limits import EMBED_TITLE, clip
@@ -81,14 +82,35 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
 
 
 def hit_item(router: Router, hit: Hit, score: float | None) -> Item:
-    """A snippet as itself; an entity's or topic's card with its summary and the sentences naming it."""
+    """A snippet as itself; an entity's or topic's card with its summary and the sentences naming it;
+    the answers to a question of several parts together, each keeping its own label."""
     if hit.snippet is not None:
         return router.items.snippet(hit.snippet, score)
+    if hit.candidate.parts:
+        labels = [_label(router, part) for part in hit.candidate.parts]
+        return Item(
+            id=hit.id,
+            title=hit.title,
+            # Each part's label beside it where they differ ("Confirmed fact", "Claim: Seoul").
+            text="\n\n".join(
+                f"{part.text} ({label})" if len(set(labels)) > 1 else part.text
+                for part, label in zip(hit.candidate.parts, labels, strict=True)
+            ),
+            certainty=" · ".join(dict.fromkeys(labels)),
+            citations=router.items.citations(hit.citations),
+            score=score,
+        )
     return Item(
         id=hit.id,
         title=hit.title,
         text=hit.text,
-        certainty="Entity card" if hit.kind == "entity" else "Topic",
+        certainty=_label(router, hit.candidate),
         citations=router.items.citations(hit.citations),
         score=score,
     )
+
+
+def _label(router: Router, candidate: Candidate) -> str:
+    if candidate.snippet is not None:
+        return router.items.certainty(candidate.snippet)
+    return "Entity card" if candidate.kind == "entity" else "Topic"

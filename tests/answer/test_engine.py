@@ -73,6 +73,8 @@ def test_off_topic_is_refused_plainly_and_near_topic_offers_related_facts(engine
         ("how far is the launch facility from ussuriysk", "900"),  # synonym: launch facility → cosmodrome
         ("photos of kim leaving pyongyang", "pyongyang"),  # synonym: photos → photographs
         ("wat did the whitehouse sya about nk", "price"),  # a name written as one word, chat spelling
+        ("where did Kim Dschong Un meet Wladimir Putin", "vostochny"),  # German transliterations
+        ("what is ms watson worried about", "watson"),  # an honorific is no subject matter
     ],
 )
 def test_typos_and_spellings_find_the_right_answer(engine: Engine, question: str, expected: str) -> None:
@@ -83,6 +85,35 @@ def test_a_corrected_typo_is_shown(engine: Engine) -> None:
     assert engine.ask("peskoff").corrected == "peskov"
     assert engine.ask("mathew miller quotes").corrected == "matthew miller quotes"
     assert engine.ask("where did kim and putin meet").corrected is None
+
+
+def test_a_word_beside_a_whole_name_is_not_read_as_part_of_it(engine: Engine) -> None:
+    # "Choe" alone is a spelling of Choe Sun Hui: "job" (one sound from it) is still "job".
+    assert engine.ask("what is choe sun hui's job").corrected is None
+    assert engine.ask("kim young ho").corrected == "kim yung ho"
+
+
+def test_a_sentence_saying_the_figure_was_not_given_answers_how_far(engine: Engine) -> None:
+    # "did not immediately say how far the missile flew" answers "how far", with no distance in it.
+    answer = engine.ask("how far did the north korean missile go")
+    shown = answer.hits if answer.answered else answer.related
+    assert shown[0].id == "missile-test-flight-distance-unreported"
+    assert "distance" not in (answer.reason or "")
+
+
+def test_each_part_of_a_two_part_question_is_answered_first(engine: Engine) -> None:
+    answer = engine.ask("what did the local governor give kim and what was on the lunch menu")
+    first = answer.hits[0]
+    assert first.kind == "combined"
+    assert [p.id for p in first.candidate.parts] == ["meeting-governor-gifts", "meeting-sites-visited-after"]
+    assert "drones" in first.text and "crabmeat" in first.text
+    assert {c.quote for c in first.citations} >= {
+        c.quote for p in first.candidate.parts for c in (p.snippet.sources if p.snippet else ())
+    }
+    # Neither part is shown again on its own.
+    assert not {h.id for h in answer.hits[1:]} & {p.id for p in first.candidate.parts}
+    # A one-part question keeps its single best answer.
+    assert engine.ask("what did kim eat for lunch").hits[0].kind == "snippet"
 
 
 def test_us_as_a_pronoun_is_not_the_united_states(engine: Engine) -> None:
