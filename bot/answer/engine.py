@@ -154,6 +154,10 @@ class Engine:
         if len(placed) == 1:
             return hits
         joined = [h for _, h in sorted(placed, key=lambda x: x[0])]
+        return self._joined(joined, hits)
+
+    def _joined(self, joined: list[Hit], hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+        """The answers to a question's parts as one first result, then the other hits."""
         pieces = tuple(h.candidate for h in joined)
         combined = Candidate(
             "+".join(h.id for h in joined),
@@ -164,7 +168,27 @@ class Engine:
             parts=pieces,
         )
         rest = tuple(h for h in hits if h.id not in {p.id for p in pieces})
-        return (self._hit(combined, hits[0].score), *rest)[: len(hits)]
+        return (self._hit(combined, joined[0].score), *rest)[: max(len(hits), 1)]
+
+    def _parts_answered(self, query: Query, scorer: Scorer, limit: int) -> Answer | None:
+        """A question of several parts refused as a whole: its parts asked on their own; when
+        each is answered, their answers together are."""
+        if len(query.part_texts) < 2:
+            return None
+        parts = [self.decide(self.analyse(t), scorer, limit, combine=False) for t in query.part_texts]
+        if not all(p.answered and p.hits for p in parts):
+            return None
+        joined: list[Hit] = []
+        for part in parts:
+            if part.hits[0].id not in {h.id for h in joined}:
+                joined.append(part.hits[0])
+        others = tuple(h for part in parts for h in part.hits[1:])
+        hits = self._joined(joined, others) if len(joined) > 1 else (joined[0], *others)
+        unique = tuple({h.id: h for h in hits}.values())[:limit]
+        confidence = min((p.confidence for p in parts if p.confidence is not None), default=None)
+        return Answer(
+            query.text, True, unique, self._related_topics(unique), None, query.corrected_text, (), confidence
+        )
 
     def analyse(self, question: str) -> Analysis:
         text = question.strip()
@@ -227,6 +251,9 @@ class Engine:
             if combine:
                 hits = self._answer_parts(query, order, analysis, hits, scorer)
             return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)
+        whole = self._parts_answered(query, scorer, limit) if combine else None
+        if whole is not None:
+            return whole
         related: tuple[Hit, ...] = ()
         # Near the subject (it names one of the briefing's people, places or bodies): the nearest
         # facts are worth offering. Off the subject ("the capital of Australia"): a plain refusal.

@@ -162,6 +162,7 @@ class Profile:
 
 
 ANYWHERE, TITLE, TEXT, TERMS, QUOTES, TOPIC, ASKS = 1, 2, 4, 8, 16, 32, 64
+OWN_WORDS = TITLE | TEXT | TERMS | QUOTES
 # Bit of the first sentence (the title); sentence j is bit SENTENCE + j, and the reader questions
 # (asks) follow the sentences.
 SENTENCE = 7
@@ -295,7 +296,7 @@ class Profiles:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
 
     def _listed(self, entity_ids: frozenset[str]) -> frozenset[str]:
-        """"@place" when it names two or more places: it speaks of "countries" (see lexicon: listed)."""
+        """ "@place" when it names two or more places: it speaks of "countries" (see lexicon: listed)."""
         return frozenset(f"@{kind}" for kind, n in self._kinds(entity_ids).items() if n >= 2)
 
     def _kinds(self, entity_ids: frozenset[str]) -> dict[str, int]:
@@ -386,7 +387,7 @@ def _sentences(profile: Profile, key: str, pattern: re.Pattern[str]) -> int:
 
 
 def _counted(index: Index, query: Query, profile: Profile, figure: re.Pattern[str], window: int) -> int:
-    """"How many X": sentences where a figure comes shortly before X, or all of them when the
+    """ "How many X": sentences where a figure comes shortly before X, or all of them when the
     candidate names two or more entities of the kind X names ("countries")."""
     if query.counted_kind is not None:
         others = profile.kinds.get(query.counted_kind, 0)
@@ -468,9 +469,7 @@ def rank_features(
         ask_ratio = ask_ratios[r]
         parts = support
         if query.parts:
-            parts = min(
-                sum(hits[i] for i in part) / (sum(content[i][0] for i in part) or 1.0) for part in query.parts
-            )
+            parts = min(sum(hits[i] for i in part) / (sum(content[i][0] for i in part) or 1.0) for part in query.parts)
         type_fit = type_sentence = 0.0
         if query.asked:
             typed = held_types(index, query, profile)
@@ -539,7 +538,10 @@ def part_shares(index: Index, query: Query, profile: Profile) -> list[float]:
             word = query.content[i]
             total += word.weight
             named_as = index.also[word.entity_id] if word.entity_id else frozenset()
-            if any(profile.masks.get(x) for x in word.stems) or not profile.entities.isdisjoint(named_as):
+            # In its own words: what readers ask of it (ASKS) or its topic's name does not answer a part.
+            if any(profile.masks.get(x, 0) & OWN_WORDS for x in word.stems) or not profile.entities.isdisjoint(
+                named_as
+            ):
                 held += word.weight
         shares.append(held / total if total else 1.0)
     return shares

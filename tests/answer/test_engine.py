@@ -116,6 +116,18 @@ def test_each_part_of_a_two_part_question_is_answered_first(engine: Engine) -> N
     assert engine.ask("what did kim eat for lunch").hits[0].kind == "snippet"
 
 
+def test_two_questions_in_one_are_answered_when_each_is_covered(engine: Engine) -> None:
+    # Refused as a whole (no snippet speaks of both), answered part by part.
+    analysis = engine.analyse("what colour is the train and who is jo chun ryong")
+    assert not engine.decide(analysis, engine.scorer, combine=False).answered
+    answer = engine.ask("what colour is the train and who is jo chun ryong")
+    assert answer.answered
+    assert [p.id for p in answer.hits[0].candidate.parts] == ["journey-armoured-train", "entity:jo-chun-ryong"]
+    # A part is answered by what a snippet says, not by what readers ask of it.
+    answer = engine.ask("what did the white house warn and how did seoul react")
+    assert len(answer.hits[0].candidate.parts) == 2
+
+
 def test_us_as_a_pronoun_is_not_the_united_states(engine: Engine) -> None:
     assert [m.entity_id for m in engine.understand("tell us about the train").entities] == []
     assert "united-states" in [m.entity_id for m in engine.understand("what did the US say").entities]
