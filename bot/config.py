@@ -33,6 +33,8 @@ def default_data_root() -> Path:
     if (PROJECT_ROOT / "briefings").is_dir() and (PROJECT_ROOT / "seeds").is_dir():
         return PROJECT_ROOT
     return PACKAGED_DATA
+
+
 API_VERSION = 10
 
 

@@ -47,6 +47,8 @@ class Reply(Frozen):
     title: str
     description: str | None = None
     items: tuple[Item, ...] = ()
+    # Parts of a question the answer leaves out, because the briefing does not cover them.
+    uncovered: tuple[str, ...] = ()
     # Commands worth trying next ("/topic Sanctions and the UN", "/who Dmitry Peskov").
     suggestions: tuple[str, ...] = ()
     # Shown only to the person who asked (errors, refusals).

@@ -21,6 +21,18 @@ def test_ask_answers_with_citations_and_certainty(router: Router) -> None:
     assert "vostochny" in reply.items[0].text.lower()
 
 
+def test_a_part_of_a_question_the_briefing_does_not_cover_is_named(router: Router) -> None:
+    reply = router.handle("ask", "who greeted kim at khasan and what was the weather like")
+    assert reply.kind is ReplyKind.answer
+    assert "kozhemyako" in reply.items[0].text.lower()
+    assert reply.uncovered == ("what was the weather like",)
+    assert "Not covered by this briefing: “what was the weather like”." in (reply.description or "")
+    # A two-part question answered in full leaves nothing out, and each answer keeps its label.
+    reply = router.handle("ask", "what colour is the train and who is jo chun ryong")
+    assert reply.uncovered == ()
+    assert reply.items[0].certainty == "Confirmed fact · Entity card"
+
+
 def test_refusal_is_ephemeral_with_suggestions(router: Router) -> None:
     reply = router.handle("ask", "best pizza in naples")
     assert reply.kind is ReplyKind.not_covered

@@ -85,4 +85,5 @@ def answer_json(query: str, reply: Reply) -> dict[str, Any]:
         ],
         "suggestions": [suggestion(s, Surface.cli) for s in reply.suggestions],
         "showing_results_for": reply.corrected,
+        "not_covered": list(reply.uncovered),
     }

@@ -70,6 +70,8 @@ class Answer:
     related: tuple[Hit, ...] = ()
     # P(answerable) from the calibrated decision, where it was taken.
     confidence: float | None = None
+    # Parts of a question of several parts that the answer does not cover, as the reader wrote them.
+    uncovered: tuple[str, ...] = ()
 
 
 @dataclass
@@ -135,26 +137,30 @@ class Engine:
 
     def _answer_parts(
         self, query: Query, order: list[int], analysis: Analysis, hits: tuple[Hit, ...], scorer: Scorer
-    ) -> tuple[Hit, ...]:
+    ) -> tuple[tuple[Hit, ...], tuple[str, ...]]:
         """A question of several parts whose best answer leaves one out: each part left out is
-        asked on its own, and the answers join the best one as the first result."""
+        asked on its own, and the answers join the best one as the first result. Returns the hits
+        and the parts the briefing does not answer."""
         if len(query.part_texts) < 2 or not hits:
-            return hits
+            return hits, ()
         best = self.profiles(analysis.candidates[order[0]])
         shares = part_shares(self.index, query, best)
         answered = [k for k, share in enumerate(shares) if share >= self.settings.part_answered]
         # Each answer where its part stands in the question.
         placed = [(answered[0] if answered else 0, hits[0])]
+        uncovered = []
         for k, text in enumerate(query.part_texts):
             if k in answered:
                 continue
             part = self.decide(self.analyse(text), scorer, combine=False)
-            if part.answered and part.hits[0].id not in {h.id for _, h in placed}:
+            if not part.answered:
+                uncovered.append(text)
+            elif part.hits[0].id not in {h.id for _, h in placed}:
                 placed.append((k, part.hits[0]))
         if len(placed) == 1:
-            return hits
+            return hits, tuple(uncovered)
         joined = [h for _, h in sorted(placed, key=lambda x: x[0])]
-        return self._joined(joined, hits)
+        return self._joined(joined, hits), tuple(uncovered)
 
     def _joined(self, joined: list[Hit], hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
         """The answers to a question's parts as one first result, then the other hits."""
@@ -248,9 +254,11 @@ class Engine:
         vector = refusal_features(self.index, query, analysis.features, scores, order, best)
         confidence = scorer.answerable(vector)
         if hits and confidence >= scorer.threshold:
+            uncovered: tuple[str, ...] = ()
             if combine:
-                hits = self._answer_parts(query, order, analysis, hits, scorer)
-            return Answer(text, True, hits, self._related_topics(hits), None, corrected, (), confidence)
+                hits, uncovered = self._answer_parts(query, order, analysis, hits, scorer)
+            related_topics = self._related_topics(hits)
+            return Answer(text, True, hits, related_topics, None, corrected, (), confidence, uncovered)
         whole = self._parts_answered(query, scorer, limit) if combine else None
         if whole is not None:
             return whole

@@ -60,6 +60,7 @@ CALIBRATION = "calibration.jsonl"
 def fitting_files() -> list[Path]:
     return [QUESTIONS / name for name in (*SEEN, CALIBRATION)]
 
+
 Array = npt.NDArray[np.float64]
 
 

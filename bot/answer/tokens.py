@@ -12,9 +12,7 @@ import numpy.typing as npt
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TYPOGRAPHY = str.maketrans(
-    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
-)
+_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -22,6 +20,8 @@ def _plain(run: re.Match[str]) -> str:
     """Typographic quotes and dashes as plain ones, accents dropped."""
     text = run.group().translate(_TYPOGRAPHY)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 # Both start with the character they look for, so the regex engine scans for it quickly.
 _DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")

@@ -193,7 +193,7 @@ class CertaintyRules:
             self.report(
                 loc,
                 "the cited sentence(s) put no words in quotation marks: a quote card holds the speaker's own "
-                "words as the article quotes them. Report indirect speech (\"Lim emphasized that…\") as a claim "
+                'words as the article quotes them. Report indirect speech ("Lim emphasized that…") as a claim '
                 "snippet instead (certainty: claim, speaker: …)",
             )
             return
@@ -246,4 +246,3 @@ def check_certainty(
         rules.check_item(loc)
     for loc in quotes:
         rules.check_quote(loc)
-

@@ -123,9 +123,7 @@ class CopyFinder:
         return text
 
 
-def _with_narration(
-    body: str, spans: Sequence[tuple[int, int]], found: Iterable[str]
-) -> Iterator[tuple[str, str]]:
+def _with_narration(body: str, spans: Sequence[tuple[int, int]], found: Iterable[str]) -> Iterator[tuple[str, str]]:
     """Each sentence with its narration: the sentence without the words inside quotation marks (a
     quotation may run over several sentences, so the marks are found in the whole text)."""
     position = 0

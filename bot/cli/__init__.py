@@ -79,7 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             errors.say("".join(traceback.format_exception(exc)).rstrip())
         errors.say(
             f"{name}: unexpected error: {type(exc).__name__}: {errors.first_line(exc)}\n"
-            + ("This is a bug in briefbot: please report it, with the traceback above." if shown else
-               "This is a bug in briefbot: run the command again with --debug for the traceback, and report it.")
+            + (
+                "This is a bug in briefbot: please report it, with the traceback above."
+                if shown
+                else "This is a bug in briefbot: run the command again with --debug for the traceback, and report it."
+            )
         )
         return BUG

@@ -69,16 +69,24 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
             corrected=answer.corrected,
             related=related,
         )
+    # A part of the question the briefing does not answer is named, not silently dropped.
+    missing = _quoted(answer.uncovered)
+    left_out = f"Not covered by this briefing: {clip(missing, REASON_CHARS)}." if answer.uncovered else None
     return Reply(
         command="ask",
         kind=ReplyKind.answer,
         title=clip(answer.query, EMBED_TITLE),
-        description=showing,
+        description=" ".join(x for x in (showing, left_out) if x) or None,
+        uncovered=answer.uncovered,
         items=tuple(hit_item(router, hit, round(hit.score, 3)) for hit in answer.hits),
         suggestions=answer.suggestions,
         footer=router.items.footer(),
         corrected=answer.corrected,
     )
+
+
+def _quoted(parts: tuple[str, ...]) -> str:
+    return ", ".join(f"“{part}”" for part in parts)
 
 
 def hit_item(router: Router, hit: Hit, score: float | None) -> Item:

@@ -6,7 +6,7 @@ import json
 
 from tests.conftest import RunBot
 
-CONTRACT_KEYS = {"query", "answered", "results", "suggestions", "showing_results_for"}
+CONTRACT_KEYS = {"query", "answered", "results", "suggestions", "showing_results_for", "not_covered"}
 RESULT_KEYS = {"id", "text", "sources", "score"}
 
 

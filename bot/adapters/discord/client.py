@@ -156,5 +156,3 @@ def _use_configured_gateway(bot: BriefBot, url: str) -> None:
         return shards, url, limits
 
     bot.http.get_bot_gateway = get_bot_gateway  # type: ignore[method-assign]
-
-

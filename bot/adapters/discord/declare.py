@@ -93,9 +93,9 @@ def _command(spec: Command, callback: Callback) -> app_commands.Command[Any, ...
     taken = [p for p in inspect.signature(callback).parameters if p not in ("self", "interaction")]
     if taken != [p.name for p in params]:
         raise TypeError(f"/{spec.name}: the callback takes {taken}, the registry lists {[p.name for p in params]}")
-    declared: app_commands.Command[Any, ..., None] = app_commands.command(
-        name=spec.name, description=spec.description
-    )(cast(Any, callback))
+    declared: app_commands.Command[Any, ..., None] = app_commands.command(name=spec.name, description=spec.description)(
+        cast(Any, callback)
+    )
     if params:
         declared = app_commands.describe(**{p.name: p.description for p in params})(declared)
     return declared
