@@ -273,12 +273,14 @@ class Engine:
     # -- candidates ----------------------------------------------------------------------------------
 
     def _bm25(self, query: Query) -> FloatArray:
-        scores = np.zeros(self.index.n, dtype=np.float64)
-        for term, weight in query.terms:
-            posting = self.index.postings.get(term)
-            if posting is not None:
-                ids, values = posting
-                scores[ids] += weight * values
+        postings = self.index.postings
+        found = [(p[0], weight * p[1]) for term, weight in query.terms if (p := postings.get(term)) is not None]
+        if not found:
+            return np.zeros(self.index.n, dtype=np.float64)
+        # One pass over every posting (each term's in the question's order, as adding term by term).
+        ids = np.concatenate([f[0] for f in found])
+        values = np.concatenate([f[1] for f in found])
+        scores: FloatArray = np.bincount(ids, weights=values, minlength=self.index.n).astype(np.float64, copy=False)
         return scores
 
     def _boosts(self, query: Query) -> FloatArray:
