@@ -104,6 +104,9 @@ class Index:
             sound = lexicon.sound(word)
             if sound:
                 self.name_sounds[sound[0]][word] = sound
+        self.names_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.name_words):
+            self.names_by_initial[initial(word)].append(word)
         self.vocabulary_by_initial: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.word_stem, key=lambda w: (-self.postings.df(self.word_stem[w]), w)):
             if word not in lexicon.filler and not word.isdigit() and len(word) >= settings.typos.shortest_in_context:

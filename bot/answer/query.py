@@ -424,7 +424,7 @@ class Understanding:
         best: tuple[int, int, str] | None = None
         if len(word) < self.settings.typos.shortest:
             return None
-        names = [n for n in index.name_words if initial(n) == initial(word)]
+        names = index.names_by_initial.get(initial(word), [])
         others = index.vocabulary_by_initial.get(initial(word), [])
         for rank, pool, limit in ((0, names, typos.for_name(word)), (1, others, typos.for_word(word))):
             if not limit or not pool:
