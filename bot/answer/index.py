@@ -171,6 +171,7 @@ class Index:
         self.ask_span, self.ask_holding, self.ask_lengths, _ = self._numbered(self.asks)
         unasked = self._numbered(self.unasked, with_texts=True)
         _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = unasked
+        self.unasked_chars = np.fromiter(map(len, self.unasked_texts), np.float64, len(self.unasked_texts))
 
     def _numbered(
         self, questions_of: dict[str, tuple[str, ...]], with_texts: bool = False
