@@ -96,6 +96,23 @@ async def test_ask_through_a_user_install_answers_with_interaction_responses_onl
     assert embeds_of(clicked)[0]["footer"]["text"].startswith("Result 2 of")
 
 
+async def test_a_two_part_question_gets_both_answers_and_names_what_is_not_covered(
+    fake: FakeDiscord, bot: BriefBot
+) -> None:
+    payload = fake.slash("ask", {"question": "what colour is the train and who is jo chun ryong"})
+    (embed,) = embeds_of(await interact(fake, payload))
+    assert "green" in embed["description"] and "Jo Chun-ryong" in embed["description"]
+    assert {"name": "Certainty", "value": "Confirmed fact · Entity card", "inline": True} in embed["fields"]
+    payload = fake.slash("ask", {"question": "who greeted kim at khasan and what was the weather like"})
+    (embed,) = embeds_of(await interact(fake, payload))
+    assert "Kozhemyako" in embed["description"]
+    assert {
+        "name": "Not covered by this briefing",
+        "value": "“what was the weather like”",
+        "inline": False,
+    } in embed["fields"]
+
+
 async def test_browsing_works_in_a_group_dm(fake: FakeDiscord, everywhere: BriefBot) -> None:
     for name, options, title in (
         ("who", {"name": "Peskov"}, "Dmitry Peskov"),
