@@ -177,24 +177,34 @@ class Engine:
         return (self._hit(combined, joined[0].score), *rest)[: max(len(hits), 1)]
 
     def _parts_answered(self, query: Query, scorer: Scorer, limit: int) -> Answer | None:
-        """A question of several parts refused as a whole: its parts asked on their own; when
-        each is answered, their answers together are."""
+        """A question of several parts refused as a whole: its parts asked on their own. When each is
+        answered, or some are and they are separate questions, those are answered and the others
+        named as not covered."""
         if len(query.part_texts) < 2:
             return None
         parts = [self.decide(self.analyse(t), scorer, limit, combine=False) for t in query.part_texts]
-        if not all(p.answered and p.hits for p in parts):
+        answered = [p for p in parts if p.answered and p.hits]
+        # One question naming several things is answered whole or not at all; separate questions
+        # each on their own ("what did Putin say, and what did Xi say": Putin's words, Xi not
+        # covered), when what is answered is sure on its own: a fragment out of its question
+        # ("messi or ronaldo, who's better") is vaguer than a question.
+        if len(answered) < len(parts):
+            alone = self.settings.part_alone
+            if not query.separate or any((p.confidence or 0.0) < alone for p in answered):
+                return None
+        if not answered:
             return None
         joined: list[Hit] = []
-        for part in parts:
+        for part in answered:
             if part.hits[0].id not in {h.id for h in joined}:
                 joined.append(part.hits[0])
-        others = tuple(h for part in parts for h in part.hits[1:])
+        others = tuple(h for part in answered for h in part.hits[1:])
         hits = self._joined(joined, others) if len(joined) > 1 else (joined[0], *others)
         unique = tuple({h.id: h for h in hits}.values())[:limit]
-        confidence = min((p.confidence for p in parts if p.confidence is not None), default=None)
-        return Answer(
-            query.text, True, unique, self._related_topics(unique), None, query.corrected_text, (), confidence
-        )
+        confidence = min((p.confidence for p in answered if p.confidence is not None), default=None)
+        uncovered = tuple(t for t, p in zip(query.part_texts, parts, strict=True) if p not in answered)
+        topics = self._related_topics(unique)
+        return Answer(query.text, True, unique, topics, None, query.corrected_text, (), confidence, uncovered)
 
     def analyse(self, question: str) -> Analysis:
         text = question.strip()

@@ -236,6 +236,7 @@ class Settings(_Frozen):
     results: int
     related: int
     part_answered: float
+    part_alone: float
     suggestion_score: float
     suggestions: int
     phrases: int

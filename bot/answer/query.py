@@ -77,6 +77,9 @@ class Query:
     parts: tuple[tuple[int, ...], ...] = ()
     # Each part as the reader wrote it, to be asked on its own ("where did the train first stop").
     part_texts: tuple[str, ...] = ()
+    # Each part after the first opens a question of its own ("…, and what did Xi say"): separate
+    # questions, each answered or not on its own, rather than one question naming several things.
+    separate: bool = False
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
@@ -285,6 +288,7 @@ class Understanding:
                 parts[part].append(i)
         query.parts = tuple(tuple(p) for p in parts if p)
         query.part_texts = tuple(" ".join(t).strip() for t, p in zip(texts, parts, strict=True) if p)
+        query.separate = all(split(t)[:1] and split(t)[0] in openers for t in query.part_texts[1:])
 
     @cached_property
     def _joiner_pattern(self) -> re.Pattern[str]:

@@ -128,6 +128,15 @@ def test_two_questions_in_one_are_answered_when_each_is_covered(engine: Engine) 
     assert len(answer.hits[0].candidate.parts) == 2
 
 
+def test_separate_questions_in_one_are_each_answered_or_named_as_not_covered(engine: Engine) -> None:
+    answer = engine.ask("what did Peskov say and what did Lavrov say?")
+    assert answer.answered
+    assert answer.hits[0].id.startswith("reactions-peskov")
+    assert answer.uncovered == ("what did lavrov say?",)
+    # One question naming several things is not cut into pieces that answer alone.
+    assert not engine.ask("messi or ronaldo, who's better").answered
+
+
 def test_us_as_a_pronoun_is_not_the_united_states(engine: Engine) -> None:
     assert [m.entity_id for m in engine.understand("tell us about the train").entities] == []
     assert "united-states" in [m.entity_id for m in engine.understand("what did the US say").entities]
