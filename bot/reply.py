@@ -49,6 +49,8 @@ class Reply(Frozen):
     items: tuple[Item, ...] = ()
     # Parts of a question the answer leaves out, because the briefing does not cover them.
     uncovered: tuple[str, ...] = ()
+    # Why a question is not covered, in a sentence ("It says nothing about “xi”.").
+    reason: str | None = None
     # Commands worth trying next ("/topic Sanctions and the UN", "/who Dmitry Peskov").
     suggestions: tuple[str, ...] = ()
     # Shown only to the person who asked (errors, refusals).

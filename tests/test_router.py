@@ -30,7 +30,8 @@ def test_a_part_of_a_question_the_briefing_does_not_cover_is_named(router: Route
     # A two-part question answered in full leaves nothing out, and each answer keeps its label.
     reply = router.handle("ask", "what colour is the train and who is jo chun ryong")
     assert reply.uncovered == ()
-    assert reply.items[0].certainty == "Confirmed fact · Entity card"
+    assert reply.items[0].certainty == "Labelled part by part"
+    assert "(Confirmed fact)" in reply.items[0].text and "(Entity card)" in reply.items[0].text
 
 
 def test_refusal_is_ephemeral_with_suggestions(router: Router) -> None:

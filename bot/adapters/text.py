@@ -63,7 +63,15 @@ def suggestion(line: str, surface: Surface) -> str:
     if surface is not Surface.cli:
         return line
     name, _, argument = line.removeprefix("/").partition(" ")
-    return f"briefbot {name} {shlex.quote(argument)}" if argument else f"briefbot {name}"
+    return f"briefbot {name} {shell_word(argument)}" if argument else f"briefbot {name}"
+
+
+def shell_word(text: str) -> str:
+    """The text as one shell word a reader can read: "Kim's journey" in double quotes, where
+    shlex.quote would write 'Kim'"'"'s journey'; shlex.quote where double quotes would not do."""
+    if "'" in text and not set(text) & set('"$`\\!'):
+        return f'"{text}"'
+    return shlex.quote(text)
 
 
 def answer_json(query: str, reply: Reply) -> dict[str, Any]:
@@ -86,4 +94,5 @@ def answer_json(query: str, reply: Reply) -> dict[str, Any]:
         "suggestions": [suggestion(s, Surface.cli) for s in reply.suggestions],
         "showing_results_for": reply.corrected,
         "not_covered": list(reply.uncovered),
+        "reason": reply.reason,
     }

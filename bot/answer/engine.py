@@ -436,5 +436,5 @@ class Engine:
 
 
 def _quoted(items: list[str], joiner: str = "or") -> str:
-    quoted = [f"“{item}”" for item in items]
+    quoted = [f"“{item}”" for item in dict.fromkeys(items)]  # each once: "putin, putin" was seen
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" {joiner} " + quoted[-1]

@@ -62,8 +62,9 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
         return Reply(
             command="ask",
             kind=ReplyKind.not_covered,
-            title="Not covered by this briefing",
-            description=" ".join(x for x in (clip(answer.reason or "", REASON_CHARS), showing, note) if x) or None,
+            title=NOT_COVERED,
+            description=" ".join(x for x in (clip(_why(answer.reason), REASON_CHARS), showing, note) if x) or None,
+            reason=clip(_why(answer.reason), REASON_CHARS) or None,
             suggestions=answer.suggestions,
             ephemeral=True,
             corrected=answer.corrected,
@@ -85,6 +86,16 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
     )
 
 
+NOT_COVERED = "Not covered by this briefing"
+
+
+def _why(reason: str | None) -> str:
+    """The reason under the title that already says it is not covered: "It says nothing about …",
+    not "Not covered by this briefing: it says nothing about …" twice over."""
+    text = (reason or "").removeprefix(NOT_COVERED).lstrip(":. ")
+    return text[:1].upper() + text[1:]
+
+
 def _quoted(parts: tuple[str, ...]) -> str:
     return ", ".join(f"“{part}”" for part in parts)
 
@@ -104,7 +115,8 @@ def hit_item(router: Router, hit: Hit, score: float | None) -> Item:
                 f"{part.text} ({label})" if len(set(labels)) > 1 else part.text
                 for part, label in zip(hit.candidate.parts, labels, strict=True)
             ),
-            certainty=" · ".join(dict.fromkeys(labels)),
+            # One label when the parts share it; otherwise each part carries its own, in the text.
+            certainty=labels[0] if len(set(labels)) == 1 else "Labelled part by part",
             citations=router.items.citations(hit.citations),
             score=score,
         )

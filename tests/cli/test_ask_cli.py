@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import shlex
 
 from tests.conftest import RunBot
 
-CONTRACT_KEYS = {"query", "answered", "results", "suggestions", "showing_results_for", "not_covered"}
+CONTRACT_KEYS = {"query", "answered", "results", "suggestions", "showing_results_for", "not_covered", "reason"}
 RESULT_KEYS = {"id", "text", "sources", "score"}
 
 
@@ -37,6 +38,9 @@ def test_batch_prints_one_json_object_per_line_in_order(run_bot: RunBot) -> None
     assert [a["answered"] for a in answers] == [True, False, False, True]
     assert all(set(a) == CONTRACT_KEYS for a in answers)
     assert answers[1]["results"] == [] and answers[1]["suggestions"]  # off-topic: no related snippets
+    # A refusal says why, once ("It says nothing about …", not "Not covered …: it says …"); an answer has no reason.
+    assert answers[1]["reason"] == "It reports on the summit and gives no how-to advice."
+    assert answers[0]["reason"] is None
 
 
 def test_json_shows_a_corrected_typo_and_a_card_as_a_result(run_bot: RunBot) -> None:
@@ -99,3 +103,14 @@ def test_run_without_a_token_starts_the_console_and_says_how_to_connect(run_bot:
     assert "DISCORD_TOKEN" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "[a0]" in proc.stdout
+
+
+def test_a_suggested_command_with_an_apostrophe_reads_as_typed() -> None:
+    from bot.adapters.text import suggestion
+    from bot.commands.registry import Surface
+
+    line = suggestion("/topic Kim's journey", Surface.cli)
+    assert line == "briefbot topic \"Kim's journey\""
+    assert shlex.split(line) == ["briefbot", "topic", "Kim's journey"]
+    # Where double quotes would not keep the text as it is, the shell's own quoting.
+    assert shlex.split(suggestion("/who $HOME's", Surface.cli))[2] == "$HOME's"

@@ -102,7 +102,8 @@ async def test_a_two_part_question_gets_both_answers_and_names_what_is_not_cover
     payload = fake.slash("ask", {"question": "what colour is the train and who is jo chun ryong"})
     (embed,) = embeds_of(await interact(fake, payload))
     assert "green" in embed["description"] and "Jo Chun-ryong" in embed["description"]
-    assert {"name": "Certainty", "value": "Confirmed fact · Entity card", "inline": True} in embed["fields"]
+    assert {"name": "Certainty", "value": "Labelled part by part", "inline": True} in embed["fields"]
+    assert "(Confirmed fact)" in embed["description"] and "(Entity card)" in embed["description"]
     payload = fake.slash("ask", {"question": "who greeted kim at khasan and what was the weather like"})
     (embed,) = embeds_of(await interact(fake, payload))
     assert "Kozhemyako" in embed["description"]
