@@ -370,7 +370,7 @@ def held_types(index: Index, query: Query, profile: Profile) -> int:
     bits = 0
     for name in query.asked:
         kind = index.lexicon.answer_types[name]
-        bits |= _sentences(profile, f"asks:{name}", index.lexicon.type_cues[name][0])
+        bits |= _sentences(profile, f"asks:{name}", index.lexicon.type_cues[name])
         if kind.counts and query.counted:
             bits |= _counted(index, query, profile, kind.held, kind.counts)
         else:

@@ -301,8 +301,8 @@ class Understanding:
         """The answer types the question asks for; returns the words naming them ("decade", "fast")."""
         lexicon = self.lexicon
         spans: dict[str, tuple[int, int]] = {}
-        for name, (anywhere, cue) in lexicon.type_cues.items():
-            found = cue.search(folded) if anywhere.search(folded) else None
+        for name, anywhere in lexicon.type_cues.items():
+            found = lexicon.clause_cue(name).search(folded) if anywhere.search(folded) else None
             if found is not None:
                 spans[name] = found.span()
         # A cue inside a longer one is part of it: "how many km" asks a distance, not any figure.
