@@ -575,11 +575,8 @@ def _most_held(held: list[tuple[int, float]]) -> float:
 def _dice(question: str, holding: dict[str, npt.NDArray[np.int64]], lengths: FloatArray) -> FloatArray:
     """Dice's coefficient of the question's stems with each of a numbered set of questions."""
     words_of = set(question.split())
-    shared = np.zeros(len(lengths))
-    for x in words_of:
-        held = holding.get(x)
-        if held is not None:
-            shared[held] += 1.0
+    held = [h for x in words_of if (h := holding.get(x)) is not None]
+    shared = np.bincount(np.concatenate(held), minlength=len(lengths)) if held else np.zeros(len(lengths))
     return 2.0 * shared / np.maximum(len(words_of) + lengths, 1.0)
 
 
@@ -599,13 +596,13 @@ def _unasked_ratio(index: Index, question: str) -> float:
     # The nearest by shared words first; then only the questions that could still be nearer:
     # rapidfuzz's ratio of texts of a and b characters is at most 2·min(a, b)/(a + b).
     first = np.flatnonzero(dice >= dice.max())[:FIRST_COMPARED]
-    best = float(_likeness(question, [texts[i] for i in first], dice[first]).max())
+    best = float(_likeness(question, [texts[i] for i in first.tolist()], dice[first]).max())
     chars, length = index.unasked_chars, float(len(question))
     bound = (dice + 2.0 * np.minimum(chars, length) / (chars + length)) / 2.0 + 1e-6  # + float32 rounding
     bound[first] = -1.0
     rest = np.flatnonzero(bound > best)
     if len(rest):
-        best = max(best, float(_likeness(question, [texts[i] for i in rest], dice[rest]).max()))
+        best = max(best, float(_likeness(question, [texts[i] for i in rest.tolist()], dice[rest]).max()))
     return best
 
 
