@@ -80,7 +80,7 @@ class Analysis:
 
     text: str
     query: Query | None
-    # "empty", "no_content", "name", "quote", "topic" or "ranked"
+    # "empty", "command", "chat", "no_content", "name", "quote", "topic" or "ranked"
     mode: str
     candidates: list[Candidate] = field(default_factory=list)
     features: FloatArray = field(default_factory=lambda: np.zeros((0, len(RANK_FEATURES))))
@@ -213,6 +213,8 @@ class Engine:
         query = self.understand(text)
         if "command" in query.intents:
             return Analysis(question, query, "command")
+        if "chat" in query.intents and not query.entities:
+            return Analysis(question, query, "chat")
         if not query.content:
             return Analysis(question, query, "no_content")
         index = self.index
@@ -247,6 +249,9 @@ class Engine:
         if analysis.mode == "command":
             reason = "That is a command, not a question about the summit: commands are listed by /help."
             return Answer(text, False, (), ("/help", "/brief"), reason, corrected)
+        if analysis.mode == "chat":
+            reason = "That is chat with the bot, not a question about the summit: ask about its people or events."
+            return Answer(text, False, (), ("/brief", "/help"), reason, corrected)
         if analysis.mode == "no_content":
             reason = "Ask about a person, a place or a topic of the summit."
             return Answer(text, False, (), self.suggest(text), reason, corrected)

@@ -137,6 +137,20 @@ def test_separate_questions_in_one_are_each_answered_or_named_as_not_covered(eng
     assert not engine.ask("messi or ronaldo, who's better").answered
 
 
+@pytest.mark.parametrize(
+    "question", ["bad bot >:(", "what's your name", "who made you?", "hey bot how are you doing today"]
+)
+def test_small_talk_with_the_bot_is_refused_as_chat(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered and answer.related == ()
+    assert answer.reason is not None and answer.reason.startswith("That is chat with the bot")
+
+
+def test_chat_words_beside_a_name_still_ask_about_it(engine: Engine) -> None:
+    assert not (engine.ask("how are you doing kim").reason or "").startswith("That is chat")
+    assert engine.ask("who made the drones kim was given").answered
+
+
 def test_us_as_a_pronoun_is_not_the_united_states(engine: Engine) -> None:
     assert [m.entity_id for m in engine.understand("tell us about the train").entities] == []
     assert "united-states" in [m.entity_id for m in engine.understand("what did the US say").entities]
