@@ -50,6 +50,7 @@ def index_for(briefing: Briefing, folder: Path | None = None) -> Index:
             if handle.readline().decode().strip() == wanted:
                 index = pickle.load(handle)
                 if isinstance(index, Index):
+                    index.attach(briefing)
                     return index
     except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         pass  # absent, unreadable or from other code: build it

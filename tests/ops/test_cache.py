@@ -88,6 +88,8 @@ def test_the_answer_index_is_read_back_for_the_same_briefing_and_built_for_anoth
     again = Engine(briefing, cached=True)
     question = "who was the foreign minister travelling with kim"
     assert again.ask(question) == built.ask(question) == Engine(briefing).ask(question)
+    # The briefing is not kept twice: the index read back holds the very snippets it was given.
+    assert again.index.snippets is briefing.snippets and again.index.briefing is briefing
     # The same version string, other content (no reader questions): never the index kept for the first.
     other = briefing.model_copy(update={"asks": ()})
     assert index_cache.key(other) != index_cache.key(briefing)
