@@ -61,6 +61,11 @@ class Reply(Frozen):
     # With a refusal: the nearest facts the briefing holds, offered as related, not as the answer.
     related: tuple[Item, ...] = ()
 
+    @property
+    def uncovered_quoted(self) -> str:
+        """The parts left out as the reader sees them: “what was the weather like”, “…”."""
+        return ", ".join(f"“{part}”" for part in self.uncovered)
+
 
 class Choice(Frozen):
     """An autocomplete choice: what the user sees, and what is sent back."""

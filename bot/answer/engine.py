@@ -184,6 +184,8 @@ class Engine:
             return None
         parts = [self.decide(self.analyse(t), scorer, limit, combine=False) for t in query.part_texts]
         answered = [p for p in parts if p.answered and p.hits]
+        if not answered:
+            return None
         # One question naming several things is answered whole or not at all; separate questions
         # each on their own ("what did Putin say, and what did Xi say": Putin's words, Xi not
         # covered), when what is answered is sure on its own: a fragment out of its question
@@ -192,8 +194,6 @@ class Engine:
             alone = self.settings.part_alone
             if not query.separate or any((p.confidence or 0.0) < alone for p in answered):
                 return None
-        if not answered:
-            return None
         joined: list[Hit] = []
         for part in answered:
             if part.hits[0].id not in {h.id for h in joined}:
@@ -202,7 +202,7 @@ class Engine:
         hits = self._joined(joined, others) if len(joined) > 1 else (joined[0], *others)
         unique = tuple({h.id: h for h in hits}.values())[:limit]
         confidence = min((p.confidence for p in answered if p.confidence is not None), default=None)
-        uncovered = tuple(t for t, p in zip(query.part_texts, parts, strict=True) if p not in answered)
+        uncovered = tuple(t for t, p in zip(query.part_texts, parts, strict=True) if not (p.answered and p.hits))
         topics = self._related_topics(unique)
         return Answer(query.text, True, unique, topics, None, query.corrected_text, (), confidence, uncovered)
 

@@ -63,19 +63,18 @@ class Index:
         return {k: v for k, v in self.__dict__.items() if k not in self._FROM_BRIEFING}
 
     def attach(self, briefing: Briefing) -> None:
-        """Give an index read back from disk the briefing it was built from (the cache's key)."""
+        """The briefing's own pieces: set when the index is built, and given back to an index read
+        back from disk (the briefing it was built from: the cache's key)."""
         self.briefing = briefing
         self.snippets: tuple[Snippet, ...] = briefing.snippets
         self.entities = {e.id: e for e in briefing.entities}
         self.topics = {t.id: t for t in briefing.topics}
 
     def _build(self, briefing: Briefing, lexicon: Lexicon, settings: Settings) -> None:
-        self.briefing = briefing
+        self.attach(briefing)
         self.lexicon = lexicon
         self.settings = settings
-        self.snippets = briefing.snippets
         self.n = len(self.snippets)
-        self.entities = {e.id: e for e in briefing.entities}
         # An entity and those it stands for ("Pyongyang": North Korea's government too).
         # Both ways: a question naming the United States is also about what the White House said.
         spoken_for: dict[str, set[str]] = defaultdict(set)
@@ -83,7 +82,6 @@ class Index:
             for other in e.stands_for:
                 spoken_for[other].add(e.id)
         self.also = {e.id: frozenset((e.id, *e.stands_for, *spoken_for[e.id])) for e in briefing.entities}
-        self.topics = {t.id: t for t in briefing.topics}
         # Questions readers would ask, by the item they are answered by (briefings/asks.yaml).
         self.asks: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.asks}
         # Questions of each topic that no article answers (briefings/unasked.yaml).

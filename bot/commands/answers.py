@@ -59,31 +59,34 @@ def answer_reply(router: Router, answer: Answer) -> Reply:
     if not answer.answered:
         related = tuple(hit_item(router, hit, None) for hit in answer.related)
         note = "Related facts the briefing does hold (not an answer):" if related else None
+        why = clip(_why(answer.reason), REASON_CHARS)
         return Reply(
             command="ask",
             kind=ReplyKind.not_covered,
             title=NOT_COVERED,
-            description=" ".join(x for x in (clip(_why(answer.reason), REASON_CHARS), showing, note) if x) or None,
-            reason=clip(_why(answer.reason), REASON_CHARS) or None,
+            description=" ".join(x for x in (why, showing, note) if x) or None,
+            reason=why or None,
             suggestions=answer.suggestions,
             ephemeral=True,
             corrected=answer.corrected,
             related=related,
         )
-    # A part of the question the briefing does not answer is named, not silently dropped.
-    missing = _quoted(answer.uncovered)
-    left_out = f"Not covered by this briefing: {clip(missing, REASON_CHARS)}." if answer.uncovered else None
-    return Reply(
+    reply = Reply(
         command="ask",
         kind=ReplyKind.answer,
         title=clip(answer.query, EMBED_TITLE),
-        description=" ".join(x for x in (showing, left_out) if x) or None,
+        description=showing,
         uncovered=answer.uncovered,
         items=tuple(hit_item(router, hit, round(hit.score, 3)) for hit in answer.hits),
         suggestions=answer.suggestions,
         footer=router.items.footer(),
         corrected=answer.corrected,
     )
+    if not reply.uncovered:
+        return reply
+    # A part of the question the briefing does not answer is named, not silently dropped.
+    left_out = f"{NOT_COVERED}: {clip(reply.uncovered_quoted, REASON_CHARS)}."
+    return reply.model_copy(update={"description": " ".join(x for x in (showing, left_out) if x)})
 
 
 NOT_COVERED = "Not covered by this briefing"
@@ -94,10 +97,6 @@ def _why(reason: str | None) -> str:
     not "Not covered by this briefing: it says nothing about …" twice over."""
     text = (reason or "").removeprefix(NOT_COVERED).lstrip(":. ")
     return text[:1].upper() + text[1:]
-
-
-def _quoted(parts: tuple[str, ...]) -> str:
-    return ", ".join(f"“{part}”" for part in parts)
 
 
 def hit_item(router: Router, hit: Hit, score: float | None) -> Item:

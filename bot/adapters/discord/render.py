@@ -118,8 +118,9 @@ def _result_page(reply: Reply, item: Item, number: int, total: int) -> discord.E
     if item.citations:
         embed.add_field(name="Sources", value=_source_list(item.citations), inline=True)
     if reply.uncovered and number == 1:  # a part of the question the briefing does not answer
-        missing = ", ".join(f"“{part}”" for part in reply.uncovered)
-        embed.add_field(name="Not covered by this briefing", value=clip(missing, FIELD_VALUE), inline=False)
+        embed.add_field(
+            name="Not covered by this briefing", value=clip(reply.uncovered_quoted, FIELD_VALUE), inline=False
+        )
     if reply.suggestions and number == total:
         embed.add_field(name="See also", value=clip(" · ".join(reply.suggestions), FIELD_VALUE), inline=False)
     embed.set_footer(text=clip(f"Result {number} of {total} · {reply.footer or ''}".rstrip(" ·"), FOOTER))
