@@ -6,7 +6,9 @@ question; refusal features describe the question and its best candidate. Each sa
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -134,9 +136,8 @@ class Profile:
     terms: frozenset[str]
     quotes: frozenset[str]
     sentences: tuple[frozenset[str], ...]
-    # The questions readers would ask that it answers: the stems of each, and their words as text.
+    # The stems of each question readers would ask that it answers (with "#<entity id>" for names).
     asked: tuple[frozenset[str], ...]
-    asked_texts: tuple[str, ...]
     # Where they are numbered among the briefing's reader questions (Index.ask_span).
     asked_span: tuple[int, int]
     pairs: frozenset[tuple[str, str]]
@@ -247,7 +248,7 @@ class Profiles:
         text = frozenset(itertools.chain.from_iterable(sentence_stems[1:]))
         sentences = tuple(frozenset(x) for x in sentence_stems)
         topic = self._topic_stems.get(s.topic, frozenset())
-        asked, asked_texts = self._asked(s.id)
+        asked = self._asked(s.id)
         asks = frozenset(itertools.chain.from_iterable(asked))
         stems |= asks
         fields = ((TITLE, title), (TEXT, text), (TERMS, terms), (QUOTES, quotes), (TOPIC, topic), (ASKS, asks))
@@ -259,7 +260,6 @@ class Profiles:
             quotes=quotes,
             sentences=sentences,
             asked=asked,
-            asked_texts=asked_texts,
             asked_span=index.ask_span.get(s.id, (0, 0)),
             pairs=frozenset(itertools.chain.from_iterable(itertools.pairwise(x) for x in sentence_stems)),
             entities=tagged,
@@ -280,17 +280,15 @@ class Profiles:
             masks=_masks(stems, fields, sentences, asked),
         )
 
-    def _asked(self, item_id: str) -> tuple[tuple[frozenset[str], ...], tuple[str, ...]]:
-        """The reader questions an item answers: each as stems (with "#<entity id>" for the names
-        it spells), and as the text of its stems for a word-for-word comparison."""
-        stems, texts = [], []
+    def _asked(self, item_id: str) -> tuple[frozenset[str], ...]:
+        """The reader questions an item answers, each as stems (with "#<entity id>" for the names it
+        spells). Their text, for a word-for-word comparison, is the index's (Index.ask_texts)."""
+        stems = []
         for question in self.index.asks.get(item_id, ()):
             tokens = words(question)
-            own = self._stems(tokens)
             named = [f"#{e}" for e, _, _ in self.index.find_entities(question, tokens)]
-            stems.append(frozenset(own + named))
-            texts.append(" ".join(own))
-        return tuple(stems), tuple(texts)
+            stems.append(frozenset(self._stems(tokens) + named))
+        return tuple(stems)
 
     def _entity_stems(self, entity_ids: frozenset[str]) -> frozenset[str]:
         return frozenset(self._stems([w for e in entity_ids for w in self.index.entity_words.get(e, [])]))
@@ -319,7 +317,7 @@ class Profiles:
         topic = self._topic_stems.get(candidate.topic.id, frozenset()) if candidate.topic else frozenset()
         sentences = (frozenset(stems),)
         texts = (fold(f"{candidate.title}. {candidate.text}"),)
-        asked, asked_texts = self._asked(candidate.id)
+        asked = self._asked(candidate.id)
         asks = frozenset(itertools.chain.from_iterable(asked))
         every |= asks
         return Profile(
@@ -330,7 +328,6 @@ class Profiles:
             quotes=frozenset(),
             sentences=sentences,
             asked=asked,
-            asked_texts=asked_texts,
             asked_span=index.ask_span.get(candidate.id, (0, 0)),
             pairs=frozenset(itertools.pairwise(stems)),
             entities=own | mentioned,
@@ -424,8 +421,7 @@ def rank_features(
     reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
-    alike, starts = _alike(index, _stem_text(index, query), profiles)
-    ask_ratios = _group_max(alike, starts)
+    ask_ratios = _ask_ratios(index, _stem_text(index, query), profiles)
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = asks = 0.0
@@ -549,27 +545,25 @@ def part_shares(index: Index, query: Query, profile: Profile) -> list[float]:
 
 def _most_held(held: list[tuple[int, float]]) -> float:
     """The most weight of the question's words that one reader question holds: each word's reader
-    questions as bits, with its weight, in the question's order. The same sums, added in the same
-    order, as counting word by word for each reader question, but over the groups of words that
-    share one (few), not over the reader questions (hundreds)."""
-    common, total = -1, 0.0
-    for bits, weight in held:  # most often one reader question holds them all
-        common &= bits
-        total += weight
-    if common:
-        return total
-    best = 0.0
-
-    def grow(start: int, common: int, total: float) -> None:
-        nonlocal best
-        best = max(best, total)
-        for i in range(start, len(held)):
-            shared = common & held[i][0]
-            if shared:
-                grow(i + 1, shared, total + held[i][1])
-
-    grow(0, -1, 0.0)
-    return best
+    questions as bits, with its weight, in the question's order. The reader questions are split
+    into groups holding the same words so far, word by word (the same sums, added in the same
+    order, as counting word by word for each reader question, but over the groups, few, not over
+    the reader questions, hundreds)."""
+    if not held:
+        return 0.0
+    groups: list[tuple[int, float]] = [(functools.reduce(operator.or_, (bits for bits, _ in held)), 0.0)]
+    for bits, weight in held:
+        split: list[tuple[int, float]] = []
+        for members, total in groups:
+            inside = members & bits
+            if inside:
+                split.append((inside, total + weight))
+                if inside != members:
+                    split.append((members ^ inside, total))
+            else:
+                split.append((members, total))
+        groups = split
+    return max(total for _, total in groups)
 
 
 def _dice(question: str, holding: dict[str, npt.NDArray[np.int64]], lengths: FloatArray) -> FloatArray:
@@ -606,27 +600,21 @@ def _unasked_ratio(index: Index, question: str) -> float:
     return best
 
 
-def _alike(index: Index, question: str, profiles: list[Profile]) -> tuple[FloatArray, list[int]]:
-    """How alike the question is to each reader question of the candidates (0 to 1), all at once:
-    the same words (Dice's coefficient over the sets of their stems), and in the same order
-    ("A wants from B" is not "B from A": rapidfuzz's ratio); and where each candidate's reader
-    questions start in that array."""
-    texts = list(itertools.chain.from_iterable(p.asked_texts for p in profiles))
-    starts = [0, *itertools.accumulate(len(p.asked_texts) for p in profiles)]
-    if not texts or not question:
-        return np.zeros(len(texts)), starts
-    dice = _dice(question, index.ask_holding, index.ask_lengths)
-    same = np.concatenate([dice[a:b] for p in profiles for a, b in (p.asked_span,)])
-    return _likeness(question, texts, same), starts
-
-
-def _group_max(values: FloatArray, starts: list[int]) -> list[float]:
-    """The largest of values[starts[g]:starts[g + 1]] for each group g, 0 for an empty group."""
-    bounds = np.asarray(starts)
-    filled = np.flatnonzero(np.diff(bounds))
-    best = np.zeros(len(bounds) - 1)
-    if len(filled):
-        best[filled] = np.maximum.reduceat(values, bounds[filled])
+def _ask_ratios(index: Index, question: str, profiles: list[Profile]) -> list[float]:
+    """How alike the question is to each candidate's nearest reader question (0 to 1): the same
+    words (Dice's coefficient over the sets of their stems), and in the same order ("A wants from
+    B" is not "B from A": rapidfuzz's ratio), as their mean; all compared at once."""
+    spans = [p.asked_span for p in profiles]
+    sizes = np.array([b - a for a, b in spans], dtype=np.int64)
+    best = np.zeros(len(profiles))
+    if not question or not sizes.any():
+        return best.tolist()
+    texts = index.ask_texts
+    every = _dice(question, index.ask_holding, index.ask_lengths)
+    dice = np.concatenate([every[a:b] for a, b in spans])
+    alike = _likeness(question, list(itertools.chain.from_iterable(texts[a:b] for a, b in spans)), dice)
+    filled = np.flatnonzero(sizes)
+    best[filled] = np.maximum.reduceat(alike, (np.cumsum(sizes) - sizes)[filled])
     return best.tolist()
 
 

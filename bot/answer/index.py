@@ -180,7 +180,8 @@ class Index:
         """The reader questions numbered across the briefing, item by item: which of them hold each
         stem, and how many distinct stems each has, to compare a question with all of them at once.
         The same for the questions no article answers, with their stems as text."""
-        self.ask_span, self.ask_holding, self.ask_lengths, _ = self._numbered(self.asks)
+        self.ask_span, self.ask_holding, self.ask_lengths, self.ask_texts = self._numbered(self.asks, with_texts=True)
+        self.ask_chars = np.fromiter(map(len, self.ask_texts), np.float64, len(self.ask_texts))
         unasked = self._numbered(self.unasked, with_texts=True)
         _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = unasked
         self.unasked_chars = np.fromiter(map(len, self.unasked_texts), np.float64, len(self.unasked_texts))
