@@ -671,7 +671,7 @@ def refusal_features(
             query.coverage,
             of("sentence"),
             of("ask_ratio"),
-            _unasked_ratio(index, _stem_text(index, query)),
+            _unasked_ratio(index, " ".join(filter(None, (_stem_text(index, query), *map(stem, query.type_marks))))),
             float(scores[top]) if top is not None else 0.0,
             float(sum(1 for w in query.content if not w.framing)),
             float(bool(query.roles)),

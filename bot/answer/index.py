@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answer.lexicon import Lexicon, Settings
-from bot.answer.tokens import count_words, stem_many, words
+from bot.answer.tokens import count_words, fold, stem_many, words
 from bot.briefing.models import Briefing, Entity, Snippet
 
 FloatArray = npt.NDArray[np.float32]
@@ -182,7 +182,10 @@ class Index:
         The same for the questions no article answers, with their stems as text."""
         self.ask_span, self.ask_holding, self.ask_lengths, self.ask_texts = self._numbered(self.asks, with_texts=True)
         self.ask_chars = np.fromiter(map(len, self.ask_texts), np.float64, len(self.ask_texts))
-        unasked = self._numbered(self.unasked, with_texts=True)
+        # A question no article answers is compared with what it asks for too (Lexicon.type_marks).
+        marks = self.lexicon.type_marks
+        typed = {k: tuple(" ".join([q, *marks(fold(q))]) for q in qs) for k, qs in self.unasked.items()}
+        unasked = self._numbered(typed, with_texts=True)
         _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = unasked
         self.unasked_chars = np.fromiter(map(len, self.unasked_texts), np.float64, len(self.unasked_texts))
 

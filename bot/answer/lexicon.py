@@ -133,6 +133,12 @@ class Lexicon(_Frozen):
     def listed_kind(self) -> dict[str, str]:
         return {noun: kind for kind, nouns in self.listed.items() for noun in nouns}
 
+    def type_marks(self, folded: str) -> list[str]:
+        """A made-up word for each answer type whose cue the (folded) question holds anywhere, so
+        that questions compared word for word differ by what they ask for: "how long has Choe Sun
+        Hui been foreign minister" is not "Choe Sun Hui foreign minister"."""
+        return [f"asktype{name}" for name, cue in self.type_cues.items() if cue.search(folded)]
+
     @cached_property
     def type_cues(self) -> dict[str, re.Pattern[str]]:
         """Each answer type's cue alone: a question without the cue anywhere (most) is never searched

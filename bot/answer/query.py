@@ -82,6 +82,8 @@ class Query:
     separate: bool = False
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
+    # The answer types whose cue it holds anywhere, as Lexicon.type_marks words.
+    type_marks: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
     counted: frozenset[str] = frozenset()
     counted_kind: str | None = None
@@ -301,8 +303,9 @@ class Understanding:
         """The answer types the question asks for; returns the words naming them ("decade", "fast")."""
         lexicon = self.lexicon
         spans: dict[str, tuple[int, int]] = {}
-        for name, anywhere in lexicon.type_cues.items():
-            found = lexicon.clause_cue(name).search(folded) if anywhere.search(folded) else None
+        query.type_marks = tuple(lexicon.type_marks(folded))
+        for name in (mark.removeprefix("asktype") for mark in query.type_marks):
+            found = lexicon.clause_cue(name).search(folded)
             if found is not None:
                 spans[name] = found.span()
         # A cue inside a longer one is part of it: "how many km" asks a distance, not any figure.
@@ -342,8 +345,12 @@ class Understanding:
         for i, word in enumerate(query.tokens):
             joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
             fixed = joined or self._correction(word)
-            if fixed in self.index.name_words and not self._completes_a_name(query.tokens, i, fixed):
-                fixed = None  # "kim yuna" is not Kim Yung-ho
+            if (
+                fixed in self.index.name_words
+                and not self._completes_a_name(query.tokens, i, fixed)
+                and self._name_like(query.tokens, i, fixed)
+            ):
+                fixed = None  # "kim yuna" is not Kim Yung-ho; "govener" is still a governor
             if fixed is not None and fixed != word:
                 query.corrections.append(Correction(word, fixed))
                 tokens.extend(fixed.split())
@@ -367,6 +374,14 @@ class Understanding:
                 query.corrections.append(Correction(tokens[i], fixed))
                 tokens[i] = fixed
         query.tokens = tokens
+
+    def _name_like(self, tokens: list[str], i: int, fixed: str) -> bool:
+        """Whether a correction into part of a name that makes no whole name reads as a name: the
+        part is rare in English ("yung", "hui"), or a neighbour is part of a name ("kim yuna").
+        An everyday word that is also part of a name ("governor", "university") is a word."""
+        if zipf(fixed) < self.settings.unknown_words.rare:
+            return True
+        return any(tokens[j] in self.index.name_words for j in (i - 1, i + 1) if 0 <= j < len(tokens))
 
     def _completes_a_name(self, tokens: list[str], i: int, fixed: str, shortest: int = 1) -> bool:
         """Whether the corrected word makes a whole spelling of a name with its neighbours: "kim
