@@ -82,6 +82,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "focus_missing",  # the best candidate never speaks of what is asked for ("what *year*")
     "action_nowhere",  # no candidate speaks of the action asked about ("did Kim *watch* a launch")
     "check",  # it is a yes/no question
+    "unquoted",  # it asks what someone said whom the briefing never quotes ("what did Kozhemyako say")
     "howto",  # it asks for advice ("how do I …"), which news never gives
     "future",  # it asks about the future ("will Putin visit …"), which reports rarely hold
 )
@@ -99,6 +100,7 @@ REFUSAL_SIGNS: dict[str, int] = {
     "unknown_rare": -1,
     "unknown_number": -1,
     "type_missing": -1,
+    "unquoted": -1,
     "focus_unknown": -1,
     "focus_missing": -1,
     "action_nowhere": -1,
@@ -638,6 +640,17 @@ def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
     return frozenset(itertools.pairwise(stems))
 
 
+def _unquoted(index: Index, query: Query) -> float:
+    """1.0 when the question asks for the words of a person the briefing names but never quotes."""
+    if "said" not in query.intents:
+        return 0.0
+    for mention in query.entities:
+        entity = index.entities[mention.entity_id]
+        if entity.kind.value == "person" and index.also[entity.id].isdisjoint(index.speakers):
+            return 1.0
+    return 0.0
+
+
 def refusal_features(
     index: Index,
     query: Query,
@@ -685,6 +698,7 @@ def refusal_features(
             focus_missing,
             float(query.action is not None and not ranked[:, column["action"]].any()),
             float("check" in query.intents),
+            _unquoted(index, query),
             float("howto" in query.intents),
             float("future" in query.intents),
         ),

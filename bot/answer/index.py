@@ -174,6 +174,8 @@ class Index:
                 quoted_docs[speaker].append(doc)
         # Snippets holding each entity's own words, as said or as quoted.
         self.quoted_docs = {k: np.array(v, dtype=np.int32) for k, v in quoted_docs.items()}
+        # Whoever the briefing gives words to: a snippet's speaker, or someone a quote is attributed to.
+        self.speakers = frozenset(self.quoted_docs) | {s.speaker for s in self.snippets if s.speaker}
         self._number_asks()
 
     def _number_asks(self) -> None:
