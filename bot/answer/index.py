@@ -180,19 +180,18 @@ class Index:
 
     def _number_asks(self) -> None:
         """The reader questions numbered across the briefing, item by item: which of them hold each
-        stem, and how many distinct stems each has, to compare a question with all of them at once.
-        The same for the questions no article answers, with their stems as text."""
-        self.ask_span, self.ask_holding, self.ask_lengths, self.ask_texts = self._numbered(self.asks, with_texts=True)
-        self.ask_chars = np.fromiter(map(len, self.ask_texts), np.float64, len(self.ask_texts))
+        stem, how many distinct stems each has, and its stems as text, to compare a question with all
+        of them at once. The same for the questions no article answers."""
+        self.ask_span, self.ask_holding, self.ask_lengths, self.ask_texts = self._numbered(self.asks)
         # A question no article answers is compared with what it asks for too (Lexicon.type_marks).
         marks = self.lexicon.type_marks
         typed = {k: tuple(" ".join([q, *marks(fold(q))]) for q in qs) for k, qs in self.unasked.items()}
-        unasked = self._numbered(typed, with_texts=True)
+        unasked = self._numbered(typed)
         _, self.unasked_holding, self.unasked_lengths, self.unasked_texts = unasked
         self.unasked_chars = np.fromiter(map(len, self.unasked_texts), np.float64, len(self.unasked_texts))
 
     def _numbered(
-        self, questions_of: dict[str, tuple[str, ...]], with_texts: bool = False
+        self, questions_of: dict[str, tuple[str, ...]]
     ) -> tuple[dict[str, tuple[int, int]], dict[str, npt.NDArray[np.int64]], npt.NDArray[np.float64], list[str]]:
         filler, word_stem = self.lexicon.filler, self.word_stem
         spans: dict[str, tuple[int, int]] = {}
@@ -220,8 +219,6 @@ class Index:
             for x, q in zip(stems[np.r_[0, cuts]] if len(stems) else [], np.split(held_by, cuts), strict=False)
         }
         lengths = np.bincount(held_by, minlength=at).astype(np.float64)
-        if not with_texts:
-            return spans, holding, lengths, []
         ends = np.cumsum(per_question)
         starts = ends - per_question
         texts = [
