@@ -14,11 +14,11 @@ The protocol (tests/questions/, the scorer's format):
   to answer, and to judge changes: the folds of the cross-validation are calibration questions,
   each scored by a model fitted without it. Figures are reported as "cross-validated on
   calibration.jsonl".
-- `test.jsonl`, the held-out test part, is never read here; nor `holdout.jsonl` to `holdout5.jsonl`,
+- `test.jsonl`, the held-out test part, is never read here; nor `holdout.jsonl` to `holdout6.jsonl`,
   each written by more writers and only scored, to measure the engine in the session that added it
-  (`holdout4.jsonl` and `holdout5.jsonl` once each, at its end, beside the engine that session
-  started from). Writers of later sessions whose misses were read to find kinds of question that
-  fail joined `fit.jsonl` (ids Q-…, U-…, Y1-… to Y3-…).
+  (from `holdout4.jsonl` on, once at its end, beside the engine that session started from). Writers
+  of later sessions whose misses were read to find kinds of question that fail joined `fit.jsonl`
+  (ids Q-…, U-…, Y1-… to Y3-…).
 
 Seeded and deterministic: the same checkout writes the same file. Inside every fit, the refusal
 features of the training questions come from rankers that did not see them (an inner
@@ -51,7 +51,15 @@ PROJECT = Path(__file__).resolve().parents[2]
 QUESTIONS = PROJECT / "tests" / "questions"
 HELD_OUT = "test.jsonl"
 # Never fitted on either; measured once when it joined (see the README, "Fitting and measuring").
-NEVER_FITTED = (HELD_OUT, "holdout.jsonl", "holdout2.jsonl", "holdout3.jsonl", "holdout4.jsonl", "holdout5.jsonl")
+NEVER_FITTED = (
+    HELD_OUT,
+    "holdout.jsonl",
+    "holdout2.jsonl",
+    "holdout3.jsonl",
+    "holdout4.jsonl",
+    "holdout5.jsonl",
+    "holdout6.jsonl",
+)
 # Seen while the lexicon and rules were written: training data only.
 SEEN = ("fit.jsonl", "own.jsonl")
 # Never read to write the lexicon: the folds that score.
