@@ -24,6 +24,7 @@ from bot.answer.features import (
     part_shares,
     rank_features,
     refusal_features,
+    unquoted,
 )
 from bot.answer.index import Index
 from bot.answer.lexicon import Lexicon, Settings, load_lexicon, load_settings
@@ -397,6 +398,9 @@ class Engine:
             return f"Not covered by this briefing: it says nothing about {_quoted(unknown)}."
         if not order:
             return "Not covered by this briefing."
+        silent = unquoted(self.index, query)
+        if silent:
+            return f"Not covered by this briefing: it never quotes {_quoted(silent)}."
         type_fit = RANK_FEATURES.index("type_fit")
         if query.asked and analysis.features[order[0], type_fit] == 0:
             asked = self.lexicon.answer_types[query.asked[0]]

@@ -640,15 +640,12 @@ def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
     return frozenset(itertools.pairwise(stems))
 
 
-def _unquoted(index: Index, query: Query) -> float:
-    """1.0 when the question asks for the words of a person the briefing names but never quotes."""
+def unquoted(index: Index, query: Query) -> list[str]:
+    """The people whose words the question asks for that the briefing names but never quotes."""
     if "said" not in query.intents:
-        return 0.0
-    for mention in query.entities:
-        entity = index.entities[mention.entity_id]
-        if entity.kind.value == "person" and index.also[entity.id].isdisjoint(index.speakers):
-            return 1.0
-    return 0.0
+        return []
+    people = (index.entities[m.entity_id] for m in query.entities)
+    return [e.name for e in people if e.kind.value == "person" and index.also[e.id].isdisjoint(index.speakers)]
 
 
 def refusal_features(
@@ -698,7 +695,7 @@ def refusal_features(
             focus_missing,
             float(query.action is not None and not ranked[:, column["action"]].any()),
             float("check" in query.intents),
-            _unquoted(index, query),
+            1.0 if unquoted(index, query) else 0.0,
             float("howto" in query.intents),
             float("future" in query.intents),
         ),

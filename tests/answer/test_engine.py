@@ -238,6 +238,15 @@ def test_an_answer_lacking_what_was_asked_for_is_refused_saying_so(engine: Engin
     assert answer.reason is not None and "speed" in answer.reason
 
 
+def test_asking_for_the_words_of_someone_never_quoted_is_refused_naming_them(engine: Engine) -> None:
+    answer = engine.ask("what did kozhemyako say to kim at the station")
+    assert not answer.answered
+    assert answer.reason is not None and "never quotes “Oleg Kozhemyako”" in answer.reason
+    # Someone the briefing quotes is answered with their words.
+    said = engine.ask("what did peskov say about the warnings from washington")
+    assert said.answered and "Peskov" in said.hits[0].text
+
+
 def test_a_type_word_in_a_subordinate_clause_asks_for_nothing(engine: Engine) -> None:
     assert engine.understand("when did they meet").asked == ("when",)
     assert engine.understand("who greeted kim when he arrived").asked == ()
