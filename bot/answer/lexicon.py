@@ -14,6 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, field_validator
 
 DATA = Path(__file__).resolve().parent / "data"
+# The made-up word that stands for an answer type a question asks for ("asktypeduration").
+TYPE_MARK = "asktype"
 
 
 class _Frozen(BaseModel):
@@ -137,7 +139,7 @@ class Lexicon(_Frozen):
         """A made-up word for each answer type whose cue the (folded) question holds anywhere, so
         that questions compared word for word differ by what they ask for: "how long has Choe Sun
         Hui been foreign minister" is not "Choe Sun Hui foreign minister"."""
-        return [f"asktype{name}" for name, cue in self.type_cues.items() if cue.search(folded)]
+        return [f"{TYPE_MARK}{name}" for name, cue in self.type_cues.items() if cue.search(folded)]
 
     @cached_property
     def type_cues(self) -> dict[str, re.Pattern[str]]:

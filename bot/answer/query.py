@@ -13,6 +13,7 @@ from rapidfuzz.distance import OSA
 
 from bot.answer.english import zipf
 from bot.answer.index import Index, initial
+from bot.answer.lexicon import TYPE_MARK
 from bot.answer.tokens import fold, split, stem, words
 
 
@@ -304,7 +305,7 @@ class Understanding:
         lexicon = self.lexicon
         spans: dict[str, tuple[int, int]] = {}
         query.type_marks = tuple(lexicon.type_marks(folded))
-        for name in (mark.removeprefix("asktype") for mark in query.type_marks):
+        for name in (mark.removeprefix(TYPE_MARK) for mark in query.type_marks):
             found = lexicon.clause_cue(name).search(folded)
             if found is not None:
                 spans[name] = found.span()
