@@ -568,11 +568,19 @@ def _most_held(held: list[tuple[int, float]]) -> float:
     return max(total for _, total in groups)
 
 
-def _dice(question: str, holding: dict[str, npt.NDArray[np.int64]], lengths: FloatArray) -> FloatArray:
-    """Dice's coefficient of the question's stems with each of a numbered set of questions."""
+def _dice(
+    question: str,
+    holding: dict[str, npt.NDArray[np.int64]],
+    lengths: FloatArray,
+    among: npt.NDArray[np.int64] | None = None,
+) -> FloatArray:
+    """Dice's coefficient of the question's stems with each of a numbered set of questions (or with
+    those numbered `among`)."""
     words_of = set(question.split())
     held = [h for x in words_of if (h := holding.get(x)) is not None]
     shared = np.bincount(np.concatenate(held), minlength=len(lengths)) if held else np.zeros(len(lengths))
+    if among is not None:
+        shared, lengths = shared[among], lengths[among]
     return 2.0 * shared / np.maximum(len(words_of) + lengths, 1.0)
 
 
@@ -611,12 +619,15 @@ def _ask_ratios(index: Index, question: str, profiles: list[Profile]) -> list[fl
     best = np.zeros(len(profiles))
     if not question or not sizes.any():
         return best.tolist()
-    texts = index.ask_texts
-    every = _dice(question, index.ask_holding, index.ask_lengths)
-    dice = np.concatenate([every[a:b] for a, b in spans])
-    alike = _likeness(question, list(itertools.chain.from_iterable(texts[a:b] for a, b in spans)), dice)
     filled = np.flatnonzero(sizes)
-    best[filled] = np.maximum.reduceat(alike, (np.cumsum(sizes) - sizes)[filled])
+    firsts = (np.cumsum(sizes) - sizes)[filled]
+    starts = np.array([a for a, _ in spans], dtype=np.int64)[filled]
+    # The reader questions of every candidate, numbered, in the candidates' order.
+    among = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(starts - firsts, sizes[filled])
+    dice = _dice(question, index.ask_holding, index.ask_lengths, among)
+    texts = index.ask_texts
+    alike = _likeness(question, list(itertools.chain.from_iterable(texts[a:b] for a, b in spans)), dice)
+    best[filled] = np.maximum.reduceat(alike, firsts)
     return best.tolist()
 
 

@@ -112,8 +112,8 @@ class Index:
         self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
         # Name words by how they sound (lexicon: sounds), by the first letter of that: word → sound.
         self.name_sounds: dict[str, dict[str, str]] = defaultdict(dict)
-        for word in sorted(self.name_words):
-            sound = lexicon.sound(word)
+        self.sound_of = {word: lexicon.sound(word) for word in sorted(self.name_words)}
+        for word, sound in self.sound_of.items():
             if sound:
                 self.name_sounds[sound[0]][word] = sound
         self.names_by_initial: dict[str, list[str]] = defaultdict(list)

@@ -408,6 +408,7 @@ class Understanding:
             return None
         neighbours = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)} & index.name_words
         best: tuple[int, str] | None = None
+        sound: str | None = None  # the word's, once it is needed
         for entity_id in {e for n in neighbours for e in index.entities_named_by.get(n, ())}:
             for spelling in index.spellings_of[entity_id]:
                 if not neighbours & set(spelling):
@@ -415,7 +416,9 @@ class Understanding:
                 for part in spelling:
                     if part in neighbours:
                         continue
-                    distance = self._name_distance(word, part)
+                    if sound is None and not part.startswith(word):
+                        sound = self.lexicon.sound(word)
+                    distance = self._name_distance(word, part, sound or "")
                     limit = max(1, self.settings.typos.for_name(part))  # beside the name: one edit at least
                     if distance <= limit and (best is None or distance < best[0]):
                         best = (distance, part)
@@ -481,12 +484,15 @@ class Understanding:
             return None
         return int(match[1]), str(match[2])
 
-    def _name_distance(self, word: str, part: str) -> int:
-        """Edits from a word to part of a name, in spelling (first letter right) or in sound."""
+    def _name_distance(self, word: str, part: str, sound: str) -> int:
+        """Edits from a word (`sound`: as it sounds) to part of a name, in spelling (first letter
+        right) or in sound."""
         if part.startswith(word):
             return 0
         distances = [OSA.distance(word, part)] if part[0] == word[0] else []
-        sound, named = self.lexicon.sound(word), self.lexicon.sound(part)
+        named = self.index.sound_of.get(part)
+        if named is None:
+            named = self.lexicon.sound(part)
         if sound[:1] == named[:1]:
             distances.append(OSA.distance(sound, named))
         return min(distances, default=len(part))
