@@ -193,7 +193,8 @@ class Engine:
         # ("messi or ronaldo, who's better") is vaguer than a question.
         if len(answered) < len(parts):
             alone = self.settings.part_alone
-            if not query.separate or any((p.confidence or 0.0) < alone for p in answered):
+            # A name-only question's answer (its card, its quotes) has no confidence: it is sure.
+            if not query.separate or any(p.confidence is not None and p.confidence < alone for p in answered):
                 return None
         joined: list[Hit] = []
         for part in answered:

@@ -437,8 +437,9 @@ class Understanding:
             return None
         for end, full in self.lexicon.clipped_endings.items():
             whole = word[: -len(end)] + full
-            if word.endswith(end) and (whole in self.lexicon.filler or index.knows(whole)):
-                return whole  # "goin", "gettin"
+            known = word.endswith(end) and (whole in self.lexicon.filler or index.knows(whole))
+            if known and not self._near_a_name(word):
+                return whole  # "goin", "gettin"; but "puttin" is Putin, not "putting"
         if zipf(word) >= self.settings.typos.english_word_zipf:
             return None  # a real word the briefing does not use: unknown, not a typo
         if word in self._filler_typos:
@@ -471,6 +472,11 @@ class Understanding:
         if sounded is not None and (best is None or sounded[0] < best[0]):
             best = (sounded[0], 0, sounded[1])
         return best[2] if best else None
+
+    def _near_a_name(self, word: str) -> bool:
+        """Whether the word is one edit from a name word (a letter doubled, dropped or swapped)."""
+        pool = self.index.names_by_initial.get(initial(word), [])
+        return bool(pool) and process.extractOne(word, pool, scorer=OSA.distance, score_cutoff=1) is not None
 
     def _sounds_like_name(self, word: str, limit: int) -> tuple[int, str] | None:
         """The name word nearest to `word` as both sound (lexicon: sounds), within `limit` edits
