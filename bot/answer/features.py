@@ -11,6 +11,7 @@ import itertools
 import operator
 import re
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,6 +86,7 @@ REFUSAL_FEATURES: tuple[str, ...] = (
     "unquoted",  # it asks what someone said whom the briefing never quotes ("what did Kozhemyako say")
     "howto",  # it asks for advice ("how do I …"), which news never gives
     "future",  # it asks about the future ("will Putin visit …"), which reports rarely hold
+    "figure_swapped",  # a figure the articles never give, where the best candidate gives one in its unit
 )
 
 # Which way each refusal feature may push the decision: +1 towards answering, -1 towards refusing,
@@ -659,6 +661,26 @@ def unquoted(index: Index, query: Query) -> list[str]:
     return [e.name for e in people if e.kind.value == "person" and index.also[e.id].isdisjoint(index.speakers)]
 
 
+def _figure_units(tokens: Sequence[str], number_words: frozenset[str]) -> set[str]:
+    """The stems of the words right after a figure ("18 month", "four years", "900 km")."""
+    return {stem(b) for a, b in itertools.pairwise(tokens) if (a.isdigit() or a in number_words) and not b.isdigit()}
+
+
+def figure_swapped(index: Index, query: Query, profile: Profile) -> bool:
+    """Whether a figure of the question that the articles never give stands before a unit that the
+    candidate gives a figure in: "was the war 12 months old" where it says "the 18-month war". A
+    claim with a wrong figure, which the candidate corrects."""
+    numbers = {w.text for w in query.unknown if w.text.isdigit()}
+    if not numbers:
+        return False
+    tokens = query.tokens
+    units = {stem(b) for a, b in itertools.pairwise(tokens) if a in numbers and not b.isdigit()}
+    if not units:
+        return False
+    number_words = index.lexicon.number_words
+    return any(not units.isdisjoint(_figure_units(sentence, number_words)) for sentence in profile.tokens)
+
+
 def refusal_features(
     index: Index,
     query: Query,
@@ -709,6 +731,7 @@ def refusal_features(
             1.0 if unquoted(index, query) else 0.0,
             float("howto" in query.intents),
             float("future" in query.intents),
+            1.0 if best is not None and figure_swapped(index, query, best) else 0.0,
         ),
         dtype=np.float64,
     )

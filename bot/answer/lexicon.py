@@ -101,6 +101,8 @@ class Lexicon(_Frozen):
     clause_start: str
     clause_end: str
     counted_ends: frozenset[str]
+    # Figures written as words ("four years"): a figure beside its unit, as digits are.
+    number_words: frozenset[str]
     answer_types: dict[str, AnswerType]
     # Entity kind → nouns that count entities of that kind ("how many *countries*").
     listed: dict[str, frozenset[str]]
@@ -123,6 +125,7 @@ class Lexicon(_Frozen):
         "name_frame",
         "framing",
         "certainty_frame",
+        "number_words",
         mode="before",
     )(_word_set)
 
