@@ -10,6 +10,7 @@ name its topic card.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,6 +280,11 @@ class Engine:
         whole = self._parts_answered(query, scorer, limit) if combine else None
         if whole is not None:
             return whole
+        if combine and query.asking is not None:
+            # Refused with its comments: the sentences that ask may be answered alone.
+            alone = self.decide(self.analyse(query.asking), scorer, limit)
+            if alone.answered:
+                return dataclasses.replace(alone, query=text)
         related: tuple[Hit, ...] = ()
         # Near the subject (it names one of the briefing's people, places or bodies): the nearest
         # facts are worth offering. Off the subject ("the capital of Australia"): a plain refusal.

@@ -81,6 +81,9 @@ class Query:
     # Each part after the first opens a question of its own ("…, and what did Xi say"): separate
     # questions, each answered or not on its own, rather than one question naming several things.
     separate: bool = False
+    # A message whose sentences ask and comment ("Where did they meet? I gather the venue was
+    # uncertain."): the sentences that ask, alone.
+    asking: str | None = None
     # The answer types it asks for ("which decade", "how fast"): an answer holds one of them.
     asked: tuple[str, ...] = ()
     # The answer types whose cue it holds anywhere, as Lexicon.type_marks words.
@@ -142,6 +145,7 @@ class Understanding:
             tokens = tokens[1:]
         query = Query(text=text, tokens=tokens)
         self._correct(query)
+        query.asking = self._asking(text)
         folded = fold(text)
         for c in query.corrections:
             folded = re.sub(rf"\b{re.escape(c.typed)}\b", c.corrected, folded)
@@ -254,6 +258,18 @@ class Understanding:
                 break
         if subject and i < len(tokens) and tokens[i] not in filler:
             query.action = by_text.get(tokens[i])
+
+    def _asking(self, text: str) -> str | None:
+        """The sentences of a message that ask (a question mark, or a question word or auxiliary
+        first), when others only comment; None when every sentence asks, or none does."""
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        if len(sentences) < 2:
+            return None
+        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        asking = [s for s in sentences if s.endswith("?") or next(iter(split(fold(s))), "") in openers]
+        if not asking or len(asking) == len(sentences):
+            return None
+        return " ".join(asking)
 
     def _parts(self, query: Query, folded: str) -> None:
         """Split a question asking several things at its joiners ("and", ","), where each side holds
@@ -636,6 +652,10 @@ class Understanding:
         else:
             share = bounds.weights["mid" if frequency < bounds.common else "common"]
         return self.index.max_idf * share
+
+
+# Where a sentence ends and another starts within a message.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 
 
 def unknown_kind(word: Word, rare: float, common: float) -> str:
