@@ -75,6 +75,9 @@ def test_off_topic_is_refused_plainly_and_near_topic_offers_related_facts(engine
         ("wat did the whitehouse sya about nk", "price"),  # a name written as one word, chat spelling
         ("where did Kim Dschong Un meet Wladimir Putin", "vostochny"),  # German transliterations
         ("what is ms watson worried about", "watson"),  # an honorific is no subject matter
+        ("where did puttin and kim meet", "vostochny"),  # a name, not a clipped "putting"
+        ("where did kims train stop 1st in russia", "khasan"),  # an ordinal typed as a figure
+        ("how far did the missile fly", "joint chiefs"),  # flying: a flight (not reported)
     ],
 )
 def test_typos_and_spellings_find_the_right_answer(engine: Engine, question: str, expected: str) -> None:
@@ -193,11 +196,25 @@ def test_subject_and_object_are_kept_apart(engine: Engine) -> None:
     assert kim is not None and kim.topic == "north-korea-wants"
 
 
-@pytest.mark.parametrize("question", ["peskov quotes", "what did peskov say", "peskov quote"])
+@pytest.mark.parametrize("question", ["peskov quotes", "what did peskov say", "peskov quote", "what has peskov said"])
 def test_name_and_quotes_gives_their_own_words(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert answer.answered
     assert answer.hits[0].snippet is not None and answer.hits[0].snippet.speaker == "dmitry-peskov"
+
+
+def test_a_question_with_comments_around_it_is_answered(engine: Engine) -> None:
+    message = "Where did the two men actually meet in the end? I gather there was some uncertainty beforehand."
+    answer = engine.ask(message)
+    assert answer.answered and answer.query == message
+    assert "vostochny" in answer.hits[0].text.lower()
+    # A comment alone asks nothing: a message of comments only is not cut down to nothing.
+    assert engine.understand("Kim met Putin. I read it somewhere.").asking is None
+
+
+def test_a_claim_with_a_wrong_figure_is_answered_with_the_right_one(engine: Engine) -> None:
+    answer = engine.ask("ukraine war is 12 months old?")
+    assert answer.answered and "18-month" in answer.hits[0].text
 
 
 def test_what_did_someone_say_puts_their_own_words_first(engine: Engine) -> None:
