@@ -415,7 +415,7 @@ def rank_features(
     named = query.named
     named_idf = {m.entity_id: index.entity_idf(m.entity_id) for m in query.entities}
     named_total = sum(named_idf.values()) or 1.0
-    pairs = _query_pairs(index, query)
+    pairs = frozenset(itertools.pairwise(query.stems))
     intents = query.intents
     best_bm25 = max(bm25, default=0.0) or 1.0
     rows: list[tuple[float, ...]] = []
@@ -425,7 +425,7 @@ def rank_features(
     reaction, quote, sure = "reaction" in intents, "quote" in intents, "certainty" in intents
     phrases = index.settings.phrases
     roles = query.roles
-    ask_ratios = _ask_ratios(index, _stem_text(index, query), profiles)
+    ask_ratios = _ask_ratios(index, " ".join(query.stems), profiles)
     for r, (candidate, profile) in enumerate(zip(candidates, profiles, strict=True)):
         masks, entities = profile.masks, profile.entities
         support = title = text = terms = quotes = topic = asks = 0.0
@@ -641,18 +641,6 @@ def _likeness(question: str, texts: list[str], dice: FloatArray) -> FloatArray:
     return alike
 
 
-def _stem_text(index: Index, query: Query) -> str:
-    """The question's words of substance as stems, for a word-for-word comparison with reader questions."""
-    filler = index.lexicon.filler
-    return " ".join(index.word_stem.get(w) or stem(w) for w in query.tokens if w not in filler)
-
-
-def _query_pairs(index: Index, query: Query) -> frozenset[tuple[str, str]]:
-    filler = index.lexicon.filler
-    stems = [index.word_stem.get(w) or stem(w) for w in query.tokens if w not in filler]
-    return frozenset(itertools.pairwise(stems))
-
-
 def unquoted(index: Index, query: Query) -> list[str]:
     """The people whose words the question asks for that the briefing names but never quotes."""
     if "said" not in query.intents:
@@ -714,7 +702,7 @@ def refusal_features(
             query.coverage,
             of("sentence"),
             of("ask_ratio"),
-            _unasked_ratio(index, " ".join(filter(None, (_stem_text(index, query), *map(stem, query.type_marks))))),
+            _unasked_ratio(index, " ".join((*query.stems, *map(stem, query.type_marks)))),
             float(scores[top]) if top is not None else 0.0,
             float(sum(1 for w in query.content if not w.framing)),
             float(bool(query.roles)),

@@ -88,6 +88,8 @@ class Query:
     asked: tuple[str, ...] = ()
     # The answer types whose cue it holds anywhere, as Lexicon.type_marks words.
     type_marks: tuple[str, ...] = ()
+    # Its words of substance as stems, in order: compared word for word with reader questions.
+    stems: tuple[str, ...] = ()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
     counted: frozenset[str] = frozenset()
     counted_kind: str | None = None
@@ -207,6 +209,8 @@ class Understanding:
         self._focus(query)
         self._parts(query, folded)
         self._only(query, content)
+        word_stem = self.index.word_stem
+        query.stems = tuple(word_stem.get(w) or stem(w) for w in query.tokens if w not in lexicon.filler)
         return query
 
     # -- what is asked for ---------------------------------------------------------------------------
