@@ -30,20 +30,25 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from bot.answer.engine import Analysis, Engine
 from bot.answer.evaluate import Figures, Question, holds, load_questions, outcome
 from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES, REFUSAL_SIGNS, refusal_features
 from bot.answer.lexicon import DATA, Fit
-from bot.answer.model import FORMAT, MODEL_FILE, Model, Refusal, Scorer
+from bot.answer.model import FORMAT, MODEL_FILE, Model, Refusal, Scorer, Unit
 from bot.briefing.load import load_briefing
 from bot.chat_markup import clean
 
@@ -116,13 +121,31 @@ def assign_folds(questions: Sequence[Question], folds: int, seed: int) -> npt.ND
 # -- the ranker: listwise softmax over each question's candidates ------------------------------------
 
 
-def fit_ranker(examples: Sequence[Example], fit: Fit) -> Array:
-    """Weights (one per rank feature) making a right candidate likeliest under a softmax."""
+@dataclass
+class Ranker:
+    """Fitted ranking weights: linear ones, one per rank feature, and the hidden layer's (units ×
+    features) weights, biases and output weights; all on the features as the engine computes them."""
+
+    weights: Array
+    hidden_in: Array
+    hidden_bias: Array
+    hidden_out: Array
+
+    def __call__(self, features: Array) -> Array:
+        """The candidates' scores, as `Scorer.rank` gives them."""
+        linear = features @ self.weights
+        if not len(self.hidden_out):
+            return linear
+        return np.asarray(linear + np.tanh(features @ self.hidden_in.T + self.hidden_bias) @ self.hidden_out)
+
+
+def fit_ranker(examples: Sequence[Example], fit: Fit) -> Ranker:
+    """Weights making a right candidate likeliest under a softmax over each question's candidates."""
     usable = [e for e in examples if 0 < e.positive[e.analysis.pinned :].sum() < len(e.positive) - e.analysis.pinned]
     usable = [e for e in usable if fit.weight("rank", e.source) > 0]
-    d = len(RANK_FEATURES)
+    d, h = len(RANK_FEATURES), fit.hidden_units
     if not usable:
-        return np.zeros(d)
+        return Ranker(np.zeros(d), np.zeros((0, d)), np.zeros(0), np.zeros(0))
     sample = np.array([fit.weight("rank", e.source) for e in usable])
     sample /= sample.mean()
     width = max(len(e.analysis.candidates) - e.analysis.pinned for e in usable)
@@ -136,36 +159,56 @@ def fit_ranker(examples: Sequence[Example], fit: Fit) -> Array:
         positive[q, : len(rows)] = e.positive[e.analysis.pinned :]
     scale = x[valid].std(axis=0)
     scale[scale < 1e-9] = 1.0
-    x = x / scale
-    w = np.zeros(d)
-    m, v = np.zeros(d), np.zeros(d)
+    # Candidates as rows of one matrix (standardised features); the linear weights and the hidden
+    # units' stacked as the rows of another: the fit is two matrix products a step.
+    flat = np.ascontiguousarray((x / scale).reshape(-1, d))
+    rng = np.random.default_rng(fit.seed)
+    stacked = np.vstack([np.zeros(d), rng.normal(0.0, fit.hidden_init, (h, d))])
+    params = [stacked, np.zeros(h), rng.normal(0.0, fit.hidden_init, h)]
+    l2 = [np.array([fit.rank_l2] + [fit.hidden_l2] * h)[:, None], 0.0, fit.hidden_l2]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
     beta1, beta2 = 0.9, 0.999
     for step in range(1, fit.rank_steps + 1):
-        s = np.einsum("qkd,d->qk", x, w)
+        stacked, hidden_bias, hidden_out = params
+        sums = flat @ stacked.T
+        units = np.tanh(sums[:, 1:] + hidden_bias)
+        s = (sums[:, 0] + units @ hidden_out).reshape(len(usable), width)
         s = np.where(valid, s, -np.inf)
         s -= s.max(axis=1, keepdims=True)
         e_all = np.where(valid, np.exp(s), 0.0)
         e_pos = np.where(positive, e_all, 0.0)
         p_all = e_all / e_all.sum(axis=1, keepdims=True)
         p_pos = e_pos / e_pos.sum(axis=1, keepdims=True)
-        grad = np.einsum("q,qk,qkd->d", sample, p_all - p_pos, x) / len(usable) + fit.rank_l2 * w
-        m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad**2
-        w -= fit.rank_learning_rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
-    return np.asarray(w / scale, dtype=np.float64)
+        # The loss's gradient by each candidate's score, then by each parameter (back through tanh).
+        by_score = (sample[:, None] * (p_all - p_pos)).reshape(-1) / len(usable)
+        by_unit = by_score[:, None] * hidden_out * (1 - units**2)
+        by_sum = np.column_stack([by_score, by_unit])
+        grads = [by_sum.T @ flat, by_unit.sum(axis=0), by_score @ units]
+        for i, g in enumerate(grads):
+            g = g + l2[i] * params[i]
+            m[i] = beta1 * m[i] + (1 - beta1) * g
+            v[i] = beta2 * v[i] + (1 - beta2) * g**2
+            params[i] = params[i] - fit.rank_learning_rate * (m[i] / (1 - beta1**step)) / (
+                np.sqrt(v[i] / (1 - beta2**step)) + 1e-8
+            )
+    stacked, hidden_bias, hidden_out = params
+    w, hidden_in = stacked[0], stacked[1:]
+    # Back to the features as the engine computes them (unstandardised).
+    return Ranker(w / scale, hidden_in / scale, hidden_bias, hidden_out)
 
 
 # -- the decision to answer: logistic regression and a cost-minimising threshold ---------------------
 
 
-def refusal_rows(engine: Engine, examples: Sequence[Example], weights: Array) -> tuple[list[int], Array]:
+def refusal_rows(engine: Engine, examples: Sequence[Example], ranker: Ranker) -> tuple[list[int], Array]:
     """Refusal features of the examples that go through the calibrated decision."""
     index, rows, vectors = engine.index, [], []
     for i, e in enumerate(examples):
         a = e.analysis
         if a.mode != "ranked" or a.query is None or not a.candidates:
             continue
-        scores = a.features @ weights
+        scores = ranker(a.features)
         order = sorted(range(len(a.candidates)), key=lambda k: -scores[k])
         rows.append(i)
         best = engine.profiles(a.candidates[order[0]])
@@ -240,7 +283,7 @@ def choose_threshold(
 def fit_model(engine: Engine, examples: Sequence[Example], fit: Fit, version: str = "cv") -> Model:
     """A model from these examples alone. Refusal features of each come from a ranker that did not
     see it (inner folds), as they will for a reader's question."""
-    weights = fit_ranker(examples, fit)
+    ranker = fit_ranker(examples, fit)
     inner = assign_folds([e.question for e in examples], fit.folds, fit.seed + 1)
     rows: list[int] = []
     vectors: list[Array] = []
@@ -259,13 +302,17 @@ def fit_model(engine: Engine, examples: Sequence[Example], fit: Fit, version: st
     signs = np.array([REFUSAL_SIGNS.get(n, 0) for n in REFUSAL_FEATURES], dtype=np.float64)
     mean, scale, coef, intercept = fit_logistic(x, y, fit.refusal_l2, signs, sample)
     p = 1 / (1 + np.exp(-(((x - mean) / scale) @ coef + intercept)))
-    right = [_top3_right(e, weights) for e in chosen]
+    right = [_top3_right(e, ranker) for e in chosen]
     threshold = choose_threshold(p, chosen, right, fit, sample)
     names = REFUSAL_FEATURES
     return Model(
         format=FORMAT,
         version=version,
-        rank={n: _round(w) for n, w in zip(RANK_FEATURES, weights, strict=True)},
+        rank={n: _round(w) for n, w in zip(RANK_FEATURES, ranker.weights, strict=True)},
+        hidden=tuple(
+            Unit(weights={n: _round(w) for n, w in zip(RANK_FEATURES, row, strict=True)}, bias=_round(b), out=_round(o))
+            for row, b, o in zip(ranker.hidden_in, ranker.hidden_bias, ranker.hidden_out, strict=True)
+        ),
         refusal=Refusal(
             mean={n: _round(v) for n, v in zip(names, mean, strict=True)},
             scale={n: _round(v) for n, v in zip(names, scale, strict=True)},
@@ -276,11 +323,11 @@ def fit_model(engine: Engine, examples: Sequence[Example], fit: Fit, version: st
     )
 
 
-def _top3_right(example: Example, weights: Array) -> bool:
+def _top3_right(example: Example, ranker: Ranker) -> bool:
     a = example.analysis
     if not example.question.answerable or not len(a.candidates):
         return False
-    scores = a.features @ weights
+    scores = ranker(a.features)
     order = list(range(a.pinned)) + sorted(range(a.pinned, len(a.candidates)), key=lambda k: -scores[k])
     return bool(example.positive[order[:3]].any())
 
@@ -338,22 +385,63 @@ class CrossValidation:
     log: list[dict[str, object]]
 
 
-def cross_validate(
-    engine: Engine, seen: Sequence[Example], calibration: Sequence[Example], fit: Fit, seed: int
-) -> CrossValidation:
-    """Folds of calibration questions, each scored by a model fitted on the seen questions and the
-    other folds."""
+def _fold(
+    engine: Engine, seen: Sequence[Example], calibration: Sequence[Example], fit: Fit, seed: int, k: int
+) -> tuple[list[tuple[Question, str]], list[dict[str, object]]]:
     folds = assign_folds([e.question for e in calibration], fit.folds, seed)
-    per_fold: list[tuple[int, Figures]] = []
-    pooled: list[tuple[Question, str]] = []
+    train = [*seen, *(e for e, f in zip(calibration, folds, strict=True) if f != k)]
+    held = [e for e, f in zip(calibration, folds, strict=True) if f == k]
     log: list[dict[str, object]] = []
-    for k in range(fit.folds):
-        train = [*seen, *(e for e, f in zip(calibration, folds, strict=True) if f != k)]
-        held = [e for e, f in zip(calibration, folds, strict=True) if f == k]
-        results = evaluate(engine, fit_model(engine, train, fit), held, log)
-        pooled += results
-        per_fold.append((k + 1, Figures.of(results)))
-    return CrossValidation(per_fold, pooled, log)
+    return evaluate(engine, fit_model(engine, train, fit), held, log), log
+
+
+def _gathered(folds: Sequence[tuple[list[tuple[Question, str]], list[dict[str, object]]]]) -> CrossValidation:
+    per_fold = [(k + 1, Figures.of(results)) for k, (results, _) in enumerate(folds)]
+    return CrossValidation(per_fold, [r for results, _ in folds for r in results], [e for _, log in folds for e in log])
+
+
+# The fitting's work, shared with the processes that do it: set before they fork, read only in them.
+_SHARED: tuple[Engine, list[Example], list[Example], Fit] | None = None
+
+
+def _task(task: tuple[int, int]) -> object:
+    """One fold of one fold seed's cross-validation, or (seed -1) the shipped model from every question."""
+    assert _SHARED is not None
+    engine, seen, calibration, fit = _SHARED
+    seed, k = task
+    if seed < 0:
+        return fit_model(engine, [*seen, *calibration], fit)
+    return _fold(engine, seen, calibration, fit, seed, k)
+
+
+def fit_all(
+    engine: Engine, seen: list[Example], calibration: list[Example], fit: Fit, seeds: int
+) -> tuple[list[CrossValidation], Model]:
+    """The cross-validation over `seeds` fold seeds and the model fitted on every question, their
+    folds fitted side by side, one process per core (each fold is seeded on its own: the same
+    results in any order)."""
+    global _SHARED
+    tasks = [(fit.seed + s, k) for s in range(seeds) for k in range(fit.folds)] + [(-1, 0)]
+    _SHARED = (engine, seen, calibration, fit)
+    # The fit's matrices are long and thin: BLAS threads only wait on one another (a fit took three
+    # times as long with them), and each process already has a core.
+    limits = threadpool_limits(1, user_api="blas")
+    try:
+        workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                done = list(pool.map(_task, tasks))
+        else:
+            done = [_task(t) for t in tasks]
+    finally:
+        _SHARED = None
+        limits.restore_original_limits()
+    model = done.pop()
+    assert isinstance(model, Model)
+    folds = [cast(tuple[list[tuple[Question, str]], list[dict[str, object]]], d) for d in done]
+    runs = [_gathered(folds[s * fit.folds : (s + 1) * fit.folds]) for s in range(seeds)]
+    return runs, model
 
 
 def by_kind(pooled: Sequence[tuple[Question, str]]) -> str:
@@ -408,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"calibration (folds that score): {_rel(calibration_file)} ({len(calibration)})")
     print(f"right answer among the candidates: {reachable}/{answerable} calibration questions")
 
-    runs = [cross_validate(engine, seen, calibration, fit, fit.seed + s) for s in range(max(1, args.seeds))]
+    runs, model = fit_all(engine, seen, calibration, fit, max(1, args.seeds))
     main_run = runs[0]
     print(f"cross-validated on {calibration_file.name}, fold seed {fit.seed}:")
     for k, figures in main_run.per_fold:
@@ -429,7 +517,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs.update(path.read_bytes())
     inputs.update(engine.briefing.version.encode())
     inputs.update(" ".join((*RANK_FEATURES, *REFUSAL_FEATURES)).encode())
-    model = fit_model(engine, [*seen, *calibration], fit)
     fitted = {
         "questions": {_rel(p): sum(1 for line in p.read_text().splitlines() if line.strip()) for p in files},
         "scored_on": _rel(calibration_file),
@@ -443,7 +530,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = json.dumps(model.model_dump(), indent=2, ensure_ascii=False) + "\n"
     elapsed = time.perf_counter() - started
     if args.check:
-        same = args.out.exists() and same_model(json.loads(args.out.read_text(encoding="utf-8")), model.model_dump())
+        same = args.out.exists() and same_model(json.loads(args.out.read_text(encoding="utf-8")), json.loads(text))
         print(f"{'same as' if same else 'DIFFERS from'} {_rel(args.out)} ({elapsed:.1f} s)")
         return 0 if same else 1
     args.out.write_text(text, encoding="utf-8")

@@ -87,6 +87,9 @@ class Index:
         # Questions of each topic that no article answers (briefings/unasked.yaml).
         self.unasked: dict[str, tuple[str, ...]] = {a.id: a.questions for a in briefing.unasked}
         self.snippet_position = {s.id: i for i, s in enumerate(self.snippets)}
+        # The years the articles were written in: "the summit in 2023" names the briefing's own
+        # time, and asks nothing the articles must hold (they date the summit by weekday only).
+        self.years = frozenset(s.date[:4] for s in briefing.sources if re.fullmatch(r"\d{4}-\d\d-\d\d", s.date))
 
         self.entity_words = {e.id: words(" ".join(e.spellings)) for e in briefing.entities}
         self.topic_words = {t.id: words(" ".join((t.title, *t.keywords))) for t in briefing.topics}

@@ -230,6 +230,10 @@ class Fit(_Frozen):
     rank_l2: float
     rank_steps: int
     rank_learning_rate: float
+    # The ranker's hidden units (0: linear), their L2 and the spread of their seeded first weights.
+    hidden_units: int = 0
+    hidden_l2: float = 0.0
+    hidden_init: float = 0.3
     refusal_l2: float
     threshold_softness: float
     costs: dict[str, float]

@@ -19,7 +19,7 @@ from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES
 from bot.answer.lexicon import DATA
 
 MODEL_FILE = DATA / "model.json"
-FORMAT = 1
+FORMAT = 2
 
 
 class ModelMismatch(ValueError):
@@ -39,6 +39,19 @@ class Refusal(BaseModel):
     threshold: float
 
 
+class Unit(BaseModel):
+    """One unit of the ranker's hidden layer: tanh(Σ weights·features + bias), times `out`, is added
+    to a candidate's linear score. A few such units let one feature count for more or less as
+    others are high or low (a name match matters less when the reader-question likeness is high),
+    which a sum of weighted features cannot."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: dict[str, float]
+    bias: float
+    out: float
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -47,6 +60,8 @@ class Model(BaseModel):
     # How it was fitted: question files, counts, seed, folds; and the cross-validation figures.
     fitted: dict[str, Any] = Field(default_factory=dict)
     rank: dict[str, float]
+    # The hidden units added to the linear score (none: a linear ranker).
+    hidden: tuple[Unit, ...] = ()
     refusal: Refusal
 
     def model_post_init(self, context: Any, /) -> None:
@@ -55,6 +70,7 @@ class Model(BaseModel):
             problems.append(f"format {self.format}, the engine reads {FORMAT}")
         for kind, names, given in (
             ("rank", RANK_FEATURES, set(self.rank)),
+            *((f"hidden unit {i + 1}", RANK_FEATURES, set(u.weights)) for i, u in enumerate(self.hidden)),
             ("refusal", REFUSAL_FEATURES, set(self.refusal.coef)),
         ):
             if set(names) != given:
@@ -65,6 +81,16 @@ class Model(BaseModel):
 
     def rank_weights(self) -> npt.NDArray[np.float64]:
         return np.array([self.rank[name] for name in RANK_FEATURES], dtype=np.float64)
+
+    def hidden_arrays(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The hidden layer as (units × features) weights, biases and output weights."""
+        return (
+            np.array([[u.weights[name] for name in RANK_FEATURES] for u in self.hidden]).reshape(
+                len(self.hidden), len(RANK_FEATURES)
+            ),
+            np.array([u.bias for u in self.hidden]),
+            np.array([u.out for u in self.hidden]),
+        )
 
     def refusal_arrays(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         r = self.refusal
@@ -81,12 +107,16 @@ class Scorer:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.weights = model.rank_weights()
+        self.hidden_in, self.hidden_bias, self.hidden_out = model.hidden_arrays()
         self.mean, self.scale, self.coef = model.refusal_arrays()
         self.intercept = model.refusal.intercept
         self.threshold = model.refusal.threshold
 
     def rank(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        return features @ self.weights
+        linear = features @ self.weights
+        if not len(self.hidden_out):
+            return linear
+        return linear + np.tanh(features @ self.hidden_in.T + self.hidden_bias) @ self.hidden_out
 
     def answerable(self, features: npt.NDArray[np.float64]) -> float:
         z = float(((features - self.mean) / self.scale) @ self.coef) + self.intercept

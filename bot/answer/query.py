@@ -190,7 +190,7 @@ class Understanding:
                 if stems:
                     query.content.append(Word(phrase, "synonym", self._phrase_weight(phrase), stems))
                     phrased |= span
-        skip = lexicon.filler | type_words
+        skip = lexicon.filler | type_words | self.index.years
         content = [w for i, w in enumerate(rest) if w not in skip and i not in phrased]
         used: set[int] = set()
         for i in range(len(content) - 1):  # two-word synonyms first ("north korea", "food aid")

@@ -306,6 +306,7 @@ def _load(loader: _Loader) -> LoadResult:
                 loader.problem(loc.file, loc.item.id, f"stands_for: unknown entity '{ref}'", loc.line)
     _check_asks(loader, asks, {loc.item.id for loc in snippets}, entity_ids, topic_ids)
     _check_asks(loader, unasked, set(), set(), topic_ids, only="topic")
+    _check_answered_and_unanswered(loader, asks, unasked)
     if seeds.is_dir():
         _check_citations(loader, articles, [*snippets, *events, *quotes, *disagreements])
         _check_entities_grounded(loader, entities, articles)
@@ -495,6 +496,21 @@ def _check_asks(
         for number, question in enumerate(loc.item.questions, 1):
             if not any(c.isalnum() for c in question):
                 loader.problem(loc.file, loc.item.id, f"questions.{number}: holds no word", loc.line)
+
+
+def _check_answered_and_unanswered(loader: _Loader, asks: list[Located], unasked: list[Located]) -> None:
+    """A question both answered by an item and listed as one no article answers teaches the engine
+    both ways at once: one of the two is wrong."""
+    answered: dict[str, str] = {}
+    for loc in asks:
+        for question in loc.item.questions:
+            answered.setdefault(" ".join(question.lower().split()), loc.item.id)
+    for loc in unasked:
+        for number, question in enumerate(loc.item.questions, 1):
+            item = answered.get(" ".join(question.lower().split()))
+            if item is not None:
+                message = f"questions.{number}: '{question}' is also a question {item} answers (asks.yaml)"
+                loader.problem(loc.file, loc.item.id, message, loc.line)
 
 
 def _check_unique(loader: _Loader, kind: str, located: list[Located]) -> None:

@@ -392,3 +392,13 @@ def test_what_a_party_wants_is_answered_from_its_side(engine: Engine, question: 
     """The topics of what each side wants name their party (briefing.yaml): the answer is that side's."""
     snippet = engine.ask(question).hits[0].snippet
     assert snippet is not None and snippet.topic == topic
+
+
+def test_the_year_the_articles_were_written_in_asks_nothing(engine: Engine) -> None:
+    """"In 2023" is the summit's own time (the articles are dated 2023 and date it by weekday): it is
+    not a word the briefing lacks. Another year still is."""
+    answer = engine.ask("where did kim and putin meet in 2023")
+    assert answer.answered and "Vostochny" in answer.hits[0].text
+    assert "2023" not in (engine.ask("who won wimbledon in 2023").reason or "2023")
+    other = engine.analyse("where did kim and putin meet in 1999").query
+    assert other is not None and "1999" in [w.text for w in other.unknown]

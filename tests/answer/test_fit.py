@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.answer import fit
+from bot.answer.engine import Analysis
 from bot.answer.evaluate import Question, load_questions
-from bot.answer.model import load_model
+from bot.answer.features import RANK_FEATURES
+from bot.answer.lexicon import load_settings
+from bot.answer.model import Scorer, load_model
 
 
 def test_the_fitting_script_reproduces_the_shipped_model(capsys: pytest.CaptureFixture[str]) -> None:
@@ -53,3 +57,44 @@ def test_the_shipped_model_records_its_cross_validation() -> None:
     fitted = load_model().fitted
     assert len(fitted["cross_validation"]) == fitted["folds"]
     assert "own.jsonl" in " ".join(fitted["questions"])
+
+
+def test_the_shipped_ranker_scores_as_it_was_fitted() -> None:
+    """The model file's hidden layer is applied to the features as the engine computes them: the
+    scores of the shipped Scorer are the fitted ranker's (up to the file's rounding)."""
+    model = load_model()
+    assert model.hidden, "the shipped ranker has hidden units (settings.yaml: fit.hidden_units)"
+    w = model.rank_weights()
+    hidden_in, bias, out = model.hidden_arrays()
+    ranker = fit.Ranker(w, hidden_in, bias, out)
+    features = np.random.default_rng(7).uniform(0, 3, (16, len(w)))
+    scores = Scorer(model).rank(features)
+    assert np.allclose(scores, ranker(features))
+    assert not np.allclose(scores, features @ w), "the hidden units change the scores"
+
+
+def _either_but_not_both(questions: int) -> list[fit.Example]:
+    """Questions whose right candidate has one of two signals but not both: a candidate with both
+    (and one with neither) is wrong. A weighted sum cannot rank that; hidden units can."""
+    a, b = RANK_FEATURES.index("title"), RANK_FEATURES.index("phrase")
+    rng = np.random.default_rng(3)
+    examples = []
+    for i in range(questions):
+        rows = np.zeros((4, len(RANK_FEATURES)))
+        rows[:, [a, b]] = [[1, 0] if i % 2 else [0, 1], [1, 1], [0, 0], [1, 1]]
+        order = rng.permutation(4)
+        positive = np.array([k == 0 for k in order])
+        analysis = Analysis("q", None, "ranked", candidates=[None] * 4, features=rows[order])  # type: ignore[list-item]
+        examples.append(fit.Example(Question(f"q{i}", "q", "in_scope"), analysis, positive))
+    return examples
+
+
+def test_the_ranker_learns_a_signal_that_counts_only_without_another() -> None:
+    examples = _either_but_not_both(200)
+    settings = load_settings().fit
+    first = {}
+    for units in (0, 8):
+        ranker = fit.fit_ranker(examples, settings.model_copy(update={"hidden_units": units}))
+        first[units] = np.mean([e.positive[int(np.argmax(ranker(e.analysis.features)))] for e in examples])
+    assert first[8] == 1.0
+    assert first[0] <= 0.6

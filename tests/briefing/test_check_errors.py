@@ -227,6 +227,18 @@ def test_unanswered_questions_must_name_a_topic_that_exists(mini: Path, run_bot:
     assert "[topic:meeting]" not in out
 
 
+def test_a_question_cannot_be_both_answered_and_unanswered(mini: Path, run_bot: RunBot) -> None:
+    asks = "asks:\n  meeting-wednesday: [When did they meet]\n"
+    (mini / "briefings" / "asks.yaml").write_text(asks, encoding="utf-8")
+    (mini / "briefings" / "unasked.yaml").write_text(
+        "unasked:\n  topic:meeting: [what did they drink at lunch, when did  they meet]\n", encoding="utf-8"
+    )
+    code, out = check(run_bot, mini)
+    assert code == 1
+    assert "[topic:meeting] questions.2: 'when did  they meet' is also a question meeting-wednesday answers" in out
+    assert "questions.1" not in out
+
+
 def test_a_topic_party_must_be_an_entity(mini: Path, run_bot: RunBot) -> None:
     front = mini / "briefings" / "briefing.yaml"
     text = front.read_text(encoding="utf-8")
