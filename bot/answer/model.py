@@ -42,8 +42,8 @@ class Refusal(BaseModel):
 class Unit(BaseModel):
     """One unit of the ranker's hidden layer: tanh(Σ weights·features + bias), times `out`, is added
     to a candidate's linear score. A few such units let one feature count for more or less as
-    others are high or low (a name match matters less when the reader-question likeness is high),
-    which a sum of weighted features cannot."""
+    others are high or low (a name match can count for less where the reader-question likeness is
+    high anyway), which a sum of weighted features cannot."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
