@@ -11,7 +11,7 @@ import itertools
 import operator
 import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -649,9 +649,9 @@ def unquoted(index: Index, query: Query) -> list[str]:
     return [e.name for e in people if e.kind.value == "person" and index.also[e.id].isdisjoint(index.speakers)]
 
 
-def _figure_units(tokens: Sequence[str], number_words: frozenset[str]) -> set[str]:
+def _figure_units(tokens: Sequence[str], figures: Callable[[str], bool]) -> set[str]:
     """The stems of the words right after a figure ("18 month", "four years", "900 km")."""
-    return {stem(b) for a, b in itertools.pairwise(tokens) if (a.isdigit() or a in number_words) and not b.isdigit()}
+    return {stem(b) for a, b in itertools.pairwise(tokens) if figures(a) and not b.isdigit()}
 
 
 def figure_swapped(index: Index, query: Query, profile: Profile) -> bool:
@@ -661,12 +661,15 @@ def figure_swapped(index: Index, query: Query, profile: Profile) -> bool:
     numbers = {w.text for w in query.unknown if w.text.isdigit()}
     if not numbers:
         return False
-    tokens = query.tokens
-    units = {stem(b) for a, b in itertools.pairwise(tokens) if a in numbers and not b.isdigit()}
+    units = _figure_units(query.tokens, numbers.__contains__)
     if not units:
         return False
     number_words = index.lexicon.number_words
-    return any(not units.isdisjoint(_figure_units(sentence, number_words)) for sentence in profile.tokens)
+
+    def given(word: str) -> bool:
+        return word.isdigit() or word in number_words
+
+    return any(not units.isdisjoint(_figure_units(sentence, given)) for sentence in profile.tokens)
 
 
 def refusal_features(

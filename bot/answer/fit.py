@@ -48,7 +48,7 @@ from bot.answer.engine import Analysis, Engine
 from bot.answer.evaluate import Figures, Question, holds, load_questions, outcome
 from bot.answer.features import RANK_FEATURES, REFUSAL_FEATURES, REFUSAL_SIGNS, refusal_features
 from bot.answer.lexicon import DATA, Fit
-from bot.answer.model import FORMAT, MODEL_FILE, Model, Refusal, Scorer, Unit
+from bot.answer.model import FORMAT, MODEL_FILE, Model, Refusal, Scorer, Unit, rank_scores
 from bot.briefing.load import load_briefing
 from bot.chat_markup import clean
 
@@ -134,10 +134,7 @@ class Ranker:
 
     def __call__(self, features: Array) -> Array:
         """The candidates' scores, as `Scorer.rank` gives them."""
-        linear = features @ self.weights
-        if not len(self.hidden_out):
-            return linear
-        return np.asarray(linear + np.tanh(features @ self.hidden_in.T + self.hidden_bias) @ self.hidden_out)
+        return rank_scores(features, self.weights, self.hidden_in, self.hidden_bias, self.hidden_out)
 
 
 def fit_ranker(examples: Sequence[Example], fit: Fit) -> Ranker:

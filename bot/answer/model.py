@@ -101,6 +101,20 @@ class Model(BaseModel):
         )
 
 
+def rank_scores(
+    features: npt.NDArray[np.float64],
+    weights: npt.NDArray[np.float64],
+    hidden_in: npt.NDArray[np.float64],
+    hidden_bias: npt.NDArray[np.float64],
+    hidden_out: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """The candidates' ranking scores: the weighted sum of their features plus the hidden units'."""
+    linear = features @ weights
+    if not len(hidden_out):
+        return linear
+    return np.asarray(linear + np.tanh(features @ hidden_in.T + hidden_bias) @ hidden_out)
+
+
 class Scorer:
     """The model as arrays, for the engine's hot path."""
 
@@ -113,10 +127,7 @@ class Scorer:
         self.threshold = model.refusal.threshold
 
     def rank(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        linear = features @ self.weights
-        if not len(self.hidden_out):
-            return linear
-        return linear + np.tanh(features @ self.hidden_in.T + self.hidden_bias) @ self.hidden_out
+        return rank_scores(features, self.weights, self.hidden_in, self.hidden_bias, self.hidden_out)
 
     def answerable(self, features: npt.NDArray[np.float64]) -> float:
         z = float(((features - self.mean) / self.scale) @ self.coef) + self.intercept

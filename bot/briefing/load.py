@@ -501,13 +501,17 @@ def _check_asks(
 def _check_answered_and_unanswered(loader: _Loader, asks: list[Located], unasked: list[Located]) -> None:
     """A question both answered by an item and listed as one no article answers teaches the engine
     both ways at once: one of the two is wrong."""
+
+    def same(question: str) -> str:
+        return " ".join(question.lower().split())
+
     answered: dict[str, str] = {}
     for loc in asks:
         for question in loc.item.questions:
-            answered.setdefault(" ".join(question.lower().split()), loc.item.id)
+            answered.setdefault(same(question), loc.item.id)
     for loc in unasked:
         for number, question in enumerate(loc.item.questions, 1):
-            item = answered.get(" ".join(question.lower().split()))
+            item = answered.get(same(question))
             if item is not None:
                 message = f"questions.{number}: '{question}' is also a question {item} answers (asks.yaml)"
                 loader.problem(loc.file, loc.item.id, message, loc.line)
