@@ -114,6 +114,10 @@ class Lexicon(_Frozen):
     clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
     short_forms: dict[str, str]
+    # Figures typed for a word ("get 2 russia") → the word, read so before a name of the briefing.
+    figure_words: dict[str, str]
+    # A figure typed with its unit ("500km"): the figure and the unit, as groups 1 and 2.
+    attached_unit: str
     # How a name sounds: rewriting rules (pattern, replacement) applied in order to a folded word.
     sounds: tuple[tuple[str, str], ...]
 
@@ -162,6 +166,10 @@ class Lexicon(_Frozen):
             asks = self.answer_types[name].asks
             cue = self._clause_cues[name] = re.compile(f"{self.clause_start}(?:{asks})|(?:{asks}){self.clause_end}")
         return cue
+
+    @cached_property
+    def unit_pattern(self) -> re.Pattern[str]:
+        return re.compile(self.attached_unit)
 
     @cached_property
     def intent_patterns(self) -> dict[str, re.Pattern[str]]:

@@ -142,7 +142,7 @@ class Understanding:
 
     def __call__(self, text: str) -> Query:
         lexicon = self.lexicon
-        tokens = words(text)[: self.settings.max_words]
+        tokens = self._units(words(text))[: self.settings.max_words]
         if tokens[:1] and tokens[0] in lexicon.greetings:
             tokens = tokens[1:]
         query = Query(text=text, tokens=tokens)
@@ -264,16 +264,20 @@ class Understanding:
             query.action = by_text.get(tokens[i])
 
     def _asking(self, text: str) -> str | None:
-        """The sentences of a message that ask (a question mark, or a question word or auxiliary
-        first), when others only comment; None when every sentence asks, or none does."""
+        """The sentences of a message that ask, when others only comment: those opening with a
+        question word or auxiliary, else those ending in a question mark ("Doreen says it was
+        something with dumplings? What did they actually eat?"); None when every sentence asks, or
+        none does."""
         sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
         if len(sentences) < 2:
             return None
         openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
-        asking = [s for s in sentences if s.endswith("?") or next(iter(split(fold(s))), "") in openers]
-        if not asking or len(asking) == len(sentences):
-            return None
-        return " ".join(asking)
+        opening = [s for s in sentences if next(iter(split(fold(s))), "") in openers]
+        marked = [s for s in sentences if s.endswith("?")]
+        for asking in (opening, marked):
+            if asking and len(asking) < len(sentences):
+                return " ".join(asking)
+        return None
 
     def _parts(self, query: Query, folded: str) -> None:
         """Split a question asking several things at its joiners ("and", ","), where each side holds
@@ -353,15 +357,29 @@ class Understanding:
         query.asked = tuple(asked)
         return frozenset(named)
 
+    def _units(self, tokens: list[str]) -> list[str]:
+        """A figure typed with its unit ("500km") as the figure and the unit."""
+        unit = self.lexicon.unit_pattern
+        if not any(w[:1].isdigit() for w in tokens):
+            return tokens
+        split: list[str] = []
+        for word in tokens:
+            found = unit.match(word) if word[:1].isdigit() else None
+            split.extend(found.groups() if found else (word,))
+        return split
+
     # -- typos --------------------------------------------------------------------------------------
 
     def _correct(self, query: Query) -> None:
-        index, short = self.index, self.lexicon.short_forms
+        index, short, figures = self.index, self.lexicon.short_forms, self.lexicon.figure_words
         for i, word in enumerate(query.tokens):
             full = short.get(word)
-            if full is not None and (index.knows(full) or full in index.name_words):
+            if full is not None and (index.knows(full) or full in index.name_words or full in self.lexicon.filler):
                 query.corrections.append(Correction(word, full))
                 query.tokens[i] = full
+            elif word in figures and query.tokens[i + 1 : i + 2] and query.tokens[i + 1] in index.name_words:
+                query.corrections.append(Correction(word, figures[word]))
+                query.tokens[i] = figures[word]
         tokens: list[str] = []
         for i, word in enumerate(query.tokens):
             joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
@@ -426,7 +444,7 @@ class Understanding:
         shortest = self.settings.typos.shortest_in_context
         if len(word) < shortest:
             return None
-        neighbours = {tokens[j] for j in (i - 1, i + 1) if 0 <= j < len(tokens)} & index.name_words
+        neighbours = set(self._beside(tokens, i)) & index.name_words
         best: tuple[int, str] | None = None
         sound: str | None = None  # the word's, once it is needed
         for entity_id in {e for n in neighbours for e in index.entities_named_by.get(n, ())}:
@@ -446,6 +464,9 @@ class Understanding:
 
     def _correction(self, word: str) -> str | None:
         index = self.index
+        possessive = word[-1:] == "s" and word not in self.lexicon.filler and word not in index.name_words
+        if possessive and word[:-1] in index.name_words:
+            return word[:-1]  # a possessive typed without its apostrophe: "kims train", "putins plan"
         if (
             word in self.lexicon.filler
             or word.isdigit()
@@ -509,6 +530,18 @@ class Understanding:
         if match is None:
             return None
         return int(match[1]), str(match[2])
+
+    def _beside(self, tokens: list[str], i: int) -> list[str]:
+        """The words either side of word i, past one filler word: a name may hold one ("komsomolsk
+        on amur")."""
+        found: list[str] = []
+        for step in (-1, 1):
+            j = i + step
+            if 0 <= j < len(tokens) and tokens[j] in self.lexicon.filler:
+                j += step
+            if 0 <= j < len(tokens):
+                found.append(tokens[j])
+        return found
 
     def _name_distance(self, word: str, part: str, sound: str) -> int:
         """Edits from a word (`sound`: as it sounds) to part of a name, in spelling (first letter

@@ -78,6 +78,10 @@ def test_off_topic_is_refused_plainly_and_near_topic_offers_related_facts(engine
         ("where did puttin and kim meet", "vostochny"),  # a name, not a clipped "putting"
         ("where did kims train stop 1st in russia", "khasan"),  # an ordinal typed as a figure
         ("how far did the missile fly", "joint chiefs"),  # flying: a flight (not reported)
+        ("how did kim get 2 russia", "train"),  # a figure typed for "to", before a name
+        ("is sk sending weapons to ukr", "ukraine"),  # chat abbreviations of countries
+        ("wh says nk will pay wat", "price"),
+        ("komsomolsk on amir jets", "sukhoi"),  # a typo in a name that holds a filler word
     ],
 )
 def test_typos_and_spellings_find_the_right_answer(engine: Engine, question: str, expected: str) -> None:
@@ -402,3 +406,26 @@ def test_the_year_the_articles_were_written_in_asks_nothing(engine: Engine) -> N
     assert "2023" not in (engine.ask("who won wimbledon in 2023").reason or "2023")
     other = engine.analyse("where did kim and putin meet in 1999").query
     assert other is not None and "1999" in [w.text for w in other.unknown]
+
+
+def test_a_figure_typed_with_its_unit_is_the_figure_and_the_unit(engine: Engine) -> None:
+    query = engine.understand("vostochny 500km from vladivostok")
+    assert [w.text for w in query.unknown] == ["500"]  # the figure is unknown, the unit is not
+    assert "km" in [w.text for w in query.content]
+    # An ordinal, a decade and a figure standing for a word only before a name are left as typed.
+    assert engine.understand("who arrived 1st").corrected_text == "who arrived first"
+    assert "1980s" in engine.understand("soviet weapons of the 1980s").tokens
+    assert engine.understand("what happened in 2 years").tokens[-2:] == ["2", "years"]
+
+
+def test_a_claim_ending_in_chat_words_is_checked(engine: Engine) -> None:
+    for question in ("they met in moscow ya", "kim went by train yeah", "kim flew there rite"):
+        query = engine.understand(question)
+        assert "check" in query.intents, question
+    assert "check" not in engine.understand("where did they meet").intents
+
+
+def test_a_possessive_typed_without_its_apostrophe_names_the_person(engine: Engine) -> None:
+    assert "kim-jong-un" in [m.entity_id for m in engine.understand("kims train was red").entities]
+    assert "vladimir-putin" in [m.entity_id for m in engine.understand("putins aims").entities]
+    assert engine.understand("the russians said").corrected_text is None  # a name's own plural stays
