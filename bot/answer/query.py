@@ -362,11 +362,11 @@ class Understanding:
         unit = self.lexicon.unit_pattern
         if not any(w[:1].isdigit() for w in tokens):
             return tokens
-        split: list[str] = []
+        read: list[str] = []
         for word in tokens:
             found = unit.match(word) if word[:1].isdigit() else None
-            split.extend(found.groups() if found else (word,))
-        return split
+            read.extend(found.groups() if found else (word,))
+        return read
 
     # -- typos --------------------------------------------------------------------------------------
 
