@@ -311,7 +311,8 @@ class Engine:
         boosts = np.zeros(index.n, dtype=np.float64)
         named = {m.entity_id for m in query.entities}
         # What a name stands for counts too ("Pyongyang": North Korea), as a named entity's own role does.
-        strengths = dict.fromkeys({e for n in named for e in index.also[n]}, 1.0) | dict(query.roles)
+        # Sorted: summed in an order that does not depend on the hash seed, so refits are exact.
+        strengths = dict.fromkeys(sorted({e for n in named for e in index.also[n]}), 1.0) | dict(query.roles)
         for entity_id, strength in strengths.items():
             idf = index.entity_idf(entity_id) * strength
             docs = index.entity_docs.get(entity_id)

@@ -573,7 +573,7 @@ class Understanding:
         named = query.named
         scores: dict[str, float] = {}
         near = {e for w in described for x in w.stems for e in self.index.roles_with.get(x, ())}
-        for entity_id in near:
+        for entity_id in sorted(near):  # sorted: the cards' order must not depend on the hash seed
             role = self.index.role_stems[entity_id]
             if entity_id in named:
                 continue

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -18,6 +22,42 @@ def test_the_fitting_script_reproduces_the_shipped_model(capsys: pytest.CaptureF
     out = capsys.readouterr().out
     assert status == 0, "model.json is not what `python -m bot.answer.fit` makes now: refit\n" + out
     assert "fold 1:" in out and "all folds:" in out
+
+
+# What the fitting sees of every fitting question: its candidates, in order, and their features.
+_DIGEST = """
+import hashlib
+from bot.answer import fit
+from bot.answer.engine import Engine
+from bot.answer.evaluate import load_questions
+from bot.briefing.load import load_briefing
+engine = Engine(load_briefing(fit.PROJECT))
+digest = hashlib.sha256()
+for path in fit.fitting_files():
+    for example in fit.prepare(engine, load_questions(path)):
+        a = example.analysis
+        digest.update(repr([c.text for c in a.candidates]).encode())
+        digest.update(a.features.tobytes())
+print(digest.hexdigest())
+"""
+
+
+def test_the_engine_reads_questions_the_same_whatever_the_hash_seed() -> None:
+    """Python salts string hashes per process: a sum or an order taken from a set would make a refit
+    differ from run to run, and the check above fail on some runs and not others."""
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _DIGEST],
+            cwd=fit.PROJECT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    digests = [run.communicate(timeout=300)[0].strip() for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert digests[0] == digests[1]
 
 
 @pytest.mark.parametrize("held", fit.NEVER_FITTED)
