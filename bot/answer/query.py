@@ -240,7 +240,7 @@ class Understanding:
                     break
                 run.append(tokens[i])
                 i += 1
-            query.focus = by_text.get(run[-1]) if run else None
+            query.focus = by_text.get(self._head(run)) if run else None
         if rest[:1] and rest[0] in focus.askers and len(rest) > 1 and rest[1] not in filler:
             query.action = by_text.get(rest[1])
             return
@@ -348,7 +348,7 @@ class Understanding:
                 # The counted noun ends the run of words after the cue: "how many sanctioned *people* were".
                 run = list(itertools.takewhile(lambda w: w not in ends, split(folded[end:])))[:3]
                 if run:
-                    head = run[-1]
+                    head = self._head(run)
                     stems = {self.index.word_stem.get(head) or stem(head)}
                     for other in self.index.synonyms.get(head, ()):
                         stems.update(self.index.word_stem.get(w) or stem(w) for w in other)
@@ -356,6 +356,16 @@ class Understanding:
                     query.counted_kind = lexicon.listed_kind.get(head)
         query.asked = tuple(asked)
         return frozenset(named)
+
+    def _head(self, run: list[str]) -> str:
+        """The word asked for in the run of words after "which" or "how many": the last, unless names
+        close the run after a word that is not a name; they are then the subject of the clause that
+        follows ("how many years Kim did not travel", "which country Putin visited")."""
+        starts = {end: start for _, start, end in self.index.find_entities(" ".join(run), run)}
+        k = len(run)
+        while k in starts and starts[k] < k:
+            k = starts[k]
+        return run[k - 1] if 0 < k < len(run) else run[-1]
 
     def _units(self, tokens: list[str]) -> list[str]:
         """A figure typed with its unit ("500km") as the figure and the unit."""

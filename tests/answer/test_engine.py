@@ -429,3 +429,36 @@ def test_a_possessive_typed_without_its_apostrophe_names_the_person(engine: Engi
     assert "kim-jong-un" in [m.entity_id for m in engine.understand("kims train was red").entities]
     assert "vladimir-putin" in [m.entity_id for m in engine.understand("putins aims").entities]
     assert engine.understand("the russians said").corrected_text is None  # a name's own plural stays
+
+
+def test_actually_asks_how_sure_the_reports_are_only_in_a_yes_no_question(engine: Engine) -> None:
+    """"Where did the summit actually happen" asks where, with emphasis; "did they actually …" asks
+    whether it is so."""
+    assert "certainty" not in engine.understand("where did the summit actually happen").intents
+    assert "certainty" not in engine.understand("how many hours did kim and putin actually talk").intents
+    for question in ("did nk actually ship ammo to russia", "ok so is russia actually gonna hand over its tech"):
+        assert "certainty" in engine.understand(question).intents, question
+    assert "vostochny" in top_text(engine, "where did the summit actually happen")
+
+
+def test_a_name_after_the_noun_asked_for_is_not_what_is_asked_for(engine: Engine) -> None:
+    """In "how many years Kim did not travel" (the word order of a reader whose first language puts
+    no auxiliary first), Kim is the subject of what follows: years are counted, not Kims."""
+    query = engine.understand("how many years Kim did not travel abroad")
+    assert query.focus is not None and query.focus.text == "years"
+    assert "year" in query.counted
+    assert "four" in top_text(engine, "how many years Kim did not travel abroad")
+    officials = engine.understand("how many north korean officials were there").focus
+    assert officials is not None and officials.text == "officials"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Shoigu was in KNDR when exactly, before summit?", "july"),
+        ("who from russian side met Kim in Hasan", "kozhemyako"),
+        ("Kreml confirmed where will be meeting?", "uncertain"),
+    ],
+)
+def test_russian_spellings_of_the_summits_names_are_read(engine: Engine, question: str, expected: str) -> None:
+    assert expected in top_text(engine, question)
