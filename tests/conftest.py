@@ -122,3 +122,19 @@ def router(briefing: Briefing) -> Router:
     from bot.router import Router
 
     return Router(briefing)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The question sets' figures (tests/answer/test_regression_table.py), after the run: a test's own
+    output is not shown when it passes, nor from pytest-xdist's workers."""
+    lines = [
+        str(value)
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == "figures"
+    ]
+    if lines:
+        terminalreporter.section("question sets")
+        for text in sorted(lines):
+            terminalreporter.write_line(text)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from bot.digest.compose import carries_marker
 from bot.digest.service import DeliveryRefused, DeliveryUncertain, DigestService, DigestSettings
@@ -26,10 +26,21 @@ TABLES = ("deliveries", "channel_history", "channels", "subscriptions", "digest_
 
 
 def postgres_url() -> str:
+    """The test server's URL; under pytest-xdist, a database of the worker's own (tests drop tables)."""
     url = os.environ.get(POSTGRES)
     if not url:
         pytest.skip(f"{POSTGRES} is unset: .ci/run starts PostgreSQL on 127.0.0.1 and sets it")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"briefbot_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def empty_postgres(url: str) -> None:
