@@ -114,6 +114,9 @@ class Lexicon(_Frozen):
     clipped_endings: dict[str, str]
     # Short forms people type → the full word ("uni" → "university", "mike" → "michael").
     short_forms: dict[str, str]
+    # Words that stand for the rest of a name half remembered ("the cosmo-something place"): the
+    # word before is read as the start of a name of the briefing, where only one name starts so.
+    name_rest: frozenset[str]
     # Figures typed for a word ("get 2 russia") → the word, read so before a name of the briefing.
     figure_words: dict[str, str]
     # A figure typed with its unit ("500km"): the figure and the unit, as groups 1 and 2.
@@ -130,6 +133,7 @@ class Lexicon(_Frozen):
         "framing",
         "certainty_frame",
         "number_words",
+        "name_rest",
         mode="before",
     )(_word_set)
 

@@ -143,8 +143,10 @@ class Understanding:
     def __call__(self, text: str) -> Query:
         lexicon = self.lexicon
         tokens = self._units(words(text))[: self.settings.max_words]
-        if tokens[:1] and tokens[0] in lexicon.greetings:
-            tokens = tokens[1:]
+        for greeting in self._greetings:
+            if tokens[: len(greeting)] == greeting:
+                tokens = tokens[len(greeting) :]
+                break
         query = Query(text=text, tokens=tokens)
         self._correct(query)
         query.asking = self._asking(text)
@@ -390,6 +392,7 @@ class Understanding:
             elif word in figures and query.tokens[i + 1 : i + 2] and query.tokens[i + 1] in index.name_words:
                 query.corrections.append(Correction(word, figures[word]))
                 query.tokens[i] = figures[word]
+        self._complete_fragments(query)
         tokens: list[str] = []
         for i, word in enumerate(query.tokens):
             joined = None if word in self.lexicon.filler else self.index.joined_spellings.get(word)
@@ -423,6 +426,34 @@ class Understanding:
                 query.corrections.append(Correction(tokens[i], fixed))
                 tokens[i] = fixed
         query.tokens = tokens
+
+    def _complete_fragments(self, query: Query) -> None:
+        """"cosmo-something", "Ussur-something": the start of a name, completed where exactly one name
+        word of the briefing starts so (the word standing for the rest is dropped)."""
+        tokens, rest = query.tokens, self.lexicon.name_rest
+        for i in range(len(tokens) - 2, -1, -1):
+            start = tokens[i]
+            if tokens[i + 1] not in rest or len(start) < 3 or start in self.lexicon.filler:
+                continue
+            if start in self.index.name_words:
+                del tokens[i + 1]  # "komsomolsk-on-something": the name is whole already
+                continue
+            names = [w for w in self._name_starts.get(start[:3], ()) if w.startswith(start) and w != start]
+            if len(names) == 1:
+                query.corrections.append(Correction(f"{start}-{tokens[i + 1]}", names[0]))
+                tokens[i : i + 2] = [names[0]]
+
+    @cached_property
+    def _greetings(self) -> list[list[str]]:
+        """The greetings as word lists, longest first ("good morning" before "morning")."""
+        return sorted((g.split() for g in self.lexicon.greetings), key=len, reverse=True)
+
+    @cached_property
+    def _name_starts(self) -> dict[str, tuple[str, ...]]:
+        starts: dict[str, list[str]] = {}
+        for word in sorted(self.index.name_words):
+            starts.setdefault(word[:3], []).append(word)
+        return {k: tuple(v) for k, v in starts.items()}
 
     def _name_like(self, tokens: list[str], i: int, fixed: str) -> bool:
         """Whether a correction into part of a name that makes no whole name reads as a name: the

@@ -462,3 +462,30 @@ def test_a_name_after_the_noun_asked_for_is_not_what_is_asked_for(engine: Engine
 )
 def test_russian_spellings_of_the_summits_names_are_read(engine: Engine, question: str, expected: str) -> None:
     assert expected in top_text(engine, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "entity", "expected"),
+    [
+        ("what was the cosmo-something place where kim and putin met?", "vostochny-cosmodrome", "vostochny"),
+        ("some town near where kim's train was spotted, ussur-something?", "ussuriysk", "ussuriysk"),
+    ],
+)
+def test_a_half_remembered_name_is_completed_and_the_completion_shown(
+    engine: Engine, question: str, entity: str, expected: str
+) -> None:
+    query = engine.understand(question)
+    assert entity in [m.entity_id for m in query.entities]
+    assert query.corrected_text is not None and "something" not in query.corrected_text
+    assert expected in top_text(engine, question)
+
+
+def test_a_start_that_begins_several_names_is_left_alone(engine: Engine) -> None:
+    """"Coun-something" could be the council or the counteroffensive: nothing is guessed."""
+    query = engine.understand("what did the coun-something say")
+    assert not any(c.corrected in ("council", "counteroffensive") for c in query.corrections)
+
+
+def test_a_greeting_of_several_words_is_dropped_like_hello(engine: Engine) -> None:
+    assert not engine.ask("good morning everyone").answered
+    assert "vostochny" in top_text(engine, "Good morning! where did kim meet putin?")
