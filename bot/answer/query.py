@@ -436,24 +436,18 @@ class Understanding:
             if tokens[i + 1] not in rest or len(start) < 3 or start in self.lexicon.filler:
                 continue
             if start in self.index.name_words:
-                del tokens[i + 1]  # "komsomolsk-on-something": the name is whole already
+                del tokens[i + 1]  # "Shoigu-something": the name is whole already
                 continue
-            names = [w for w in self._name_starts.get(start[:3], ()) if w.startswith(start) and w != start]
+            # Rare (a word before "something"), so a plain scan of the name words serves.
+            names = [w for w in self.index.name_words if w.startswith(start) and w != start]
             if len(names) == 1:
                 query.corrections.append(Correction(f"{start}-{tokens[i + 1]}", names[0]))
                 tokens[i : i + 2] = [names[0]]
 
     @cached_property
     def _greetings(self) -> list[list[str]]:
-        """The greetings as word lists, longest first ("good morning" before "morning")."""
+        """The greetings as word lists, longest first (a phrase is dropped whole or not at all)."""
         return sorted((g.split() for g in self.lexicon.greetings), key=len, reverse=True)
-
-    @cached_property
-    def _name_starts(self) -> dict[str, tuple[str, ...]]:
-        starts: dict[str, list[str]] = {}
-        for word in sorted(self.index.name_words):
-            starts.setdefault(word[:3], []).append(word)
-        return {k: tuple(v) for k, v in starts.items()}
 
     def _name_like(self, tokens: list[str], i: int, fixed: str) -> bool:
         """Whether a correction into part of a name that makes no whole name reads as a name: the
