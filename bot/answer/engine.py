@@ -268,6 +268,11 @@ class Engine:
         hits = tuple(self._hit(analysis.candidates[i], s) for i, s in zip(order[:limit], shown, strict=True))
         if analysis.mode != "ranked":
             return Answer(text, bool(hits), hits, self._related_topics(hits), None, corrected)
+        if combine and query.distributed:
+            # "When and where was the summit": the answers of "when …" and of "where …", joined.
+            whole = self._parts_answered(query, scorer, limit)
+            if whole is not None:
+                return dataclasses.replace(whole, query=text)
         best = self.profiles(analysis.candidates[order[0]]) if order else None
         vector = refusal_features(self.index, query, analysis.features, scores, order, best)
         confidence = scorer.answerable(vector)

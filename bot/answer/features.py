@@ -376,7 +376,45 @@ def held_types(index: Index, query: Query, profile: Profile) -> int:
             bits |= _counted(index, query, profile, kind.held, kind.counts)
         else:
             bits |= _sentences(profile, name, kind.held)
+        if kind.named:
+            bits |= _naming(index, query, profile)
     return bits
+
+
+def _naming(index: Index, query: Query, profile: Profile) -> int:
+    """The candidate's sentences (as bits) naming a place, body or event the question asks the name
+    of: by a word of its name ("the forum", "the news agency", "the border station", but not "the air
+    base" for the "space base"), or by part of its name, ending its phrase ("the economic forum", not "the Komsomolsk
+    factory"). A person named by part of their name ("Putin") is named already."""
+    tokens, filler, name_words = query.tokens, index.lexicon.filler, index.name_words
+    wanted: set[str] = set()
+    for word in query.content:
+        if word.framing:
+            continue
+        before, after = _beside(tokens, word.text.split(), filler)
+        if word.entity_id is None:
+            found = {e for x in word.stems for e in index.names_with.get(x, ())}
+            # A word describing it must be of its name or role too ("the *border* station": Khasan).
+            described = index.word_stem.get(before) or stem(before) if before is not None else None
+            wanted.update(e for e in found if described is None or described in index.role_stems[e])
+        elif (after is None or after in name_words) and set(word.text.split()) < set(
+            words(index.entities[word.entity_id].name)
+        ):
+            wanted.add(word.entity_id)
+    marks = {f"#{e}" for e in wanted if index.entities[e].kind.value != "person"}
+    return sum(1 << j for j, members in enumerate(profile.sentences) if not members.isdisjoint(marks))
+
+
+def _beside(tokens: list[str], phrase: list[str], filler: frozenset[str]) -> tuple[str | None, str | None]:
+    """The words just before and after the phrase's first place in the question, where they are not
+    filler words."""
+    n = len(phrase)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == phrase:
+            before = tokens[i - 1] if i and tokens[i - 1] not in filler else None
+            after = tokens[i + n] if i + n < len(tokens) and tokens[i + n] not in filler else None
+            return before, after
+    return None, None
 
 
 def _sentences(profile: Profile, key: str, pattern: re.Pattern[str]) -> int:
@@ -649,27 +687,30 @@ def unquoted(index: Index, query: Query) -> list[str]:
     return [e.name for e in people if e.kind.value == "person" and index.also[e.id].isdisjoint(index.speakers)]
 
 
-def _figure_units(tokens: Sequence[str], figures: Callable[[str], bool]) -> set[str]:
-    """The stems of the words right after a figure ("18 month", "four years", "900 km")."""
-    return {stem(b) for a, b in itertools.pairwise(tokens) if figures(a) and not b.isdigit()}
+def _figure_units(tokens: Sequence[str], figures: Callable[[str], bool], measure_of: dict[str, str]) -> set[str]:
+    """The words right after a figure ("18 month", "four years", "900 km"): what they measure
+    ("time", "distance") where the lexicon knows it, else their stems."""
+    return {measure_of.get(b) or stem(b) for a, b in itertools.pairwise(tokens) if figures(a) and not b.isdigit()}
 
 
 def figure_swapped(index: Index, query: Query, profile: Profile) -> bool:
     """Whether a figure of the question that the articles never give stands before a unit that the
-    candidate gives a figure in: "was the war 12 months old" where it says "the 18-month war". A
-    claim with a wrong figure, which the candidate corrects."""
+    candidate gives a figure in, or one measuring the same thing: "was the war 12 months old" or
+    "2 years old" where it says "the 18-month war". A claim with a wrong figure, which the candidate
+    corrects."""
     numbers = {w.text for w in query.unknown if w.text.isdigit()}
     if not numbers:
         return False
-    units = _figure_units(query.tokens, numbers.__contains__)
+    measure_of = index.lexicon.measure_of
+    units = _figure_units(query.tokens, numbers.__contains__, measure_of)
     if not units:
         return False
     number_words = index.lexicon.number_words
 
     def given(word: str) -> bool:
-        return word.isdigit() or word in number_words
+        return word.replace(",", "").isdigit() or word in number_words
 
-    return any(not units.isdisjoint(_figure_units(sentence, given)) for sentence in profile.tokens)
+    return any(not units.isdisjoint(_figure_units(sentence, given, measure_of)) for sentence in profile.tokens)
 
 
 def refusal_features(

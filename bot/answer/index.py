@@ -113,6 +113,12 @@ class Index:
         # Words a typo may be corrected to, by first letter; names apart (they tolerate more).
         self.name_words = frozenset(w for ws in self.entity_words.values() for w in ws if w not in lexicon.filler)
         self.name_stems = frozenset(self.word_stem[w] for w in self.name_words)
+        # Stem → the entities a spelling of whose name holds it ("forum": the Eastern Economic Forum).
+        self.names_with: dict[str, set[str]] = defaultdict(set)
+        for entity_id, ws in self.entity_words.items():
+            for w in ws:
+                if w not in lexicon.filler:
+                    self.names_with[self.word_stem[w]].add(entity_id)
         # Name words by how they sound (lexicon: sounds), by the first letter of that: word → sound.
         self.name_sounds: dict[str, dict[str, str]] = defaultdict(dict)
         self.sound_of = {word: lexicon.sound(word) for word in sorted(self.name_words)}

@@ -71,6 +71,10 @@ class AnswerType(_Frozen):
     missing: str
     # For "how many X": X must follow a figure within this many words (0: a figure anywhere).
     counts: int = 0
+    # A name answers it: a sentence naming a place, body or event whose name holds a word the
+    # question describes it by ("the forum": the Eastern Economic Forum), or that the question gives
+    # only part of the name of ("the economic forum").
+    named: bool = False
 
     _words = field_validator("words", mode="before")(_word_set)
 
@@ -119,8 +123,13 @@ class Lexicon(_Frozen):
     name_rest: frozenset[str]
     # Figures typed for a word ("get 2 russia") → the word, read so before a name of the briefing.
     figure_words: dict[str, str]
+    # ... and the words after which they are read so too ("2 us", "4 the").
+    figure_words_before: frozenset[str] = frozenset()
     # A figure typed with its unit ("500km"): the figure and the unit, as groups 1 and 2.
     attached_unit: str
+    # Units that measure one thing ("time": years, months): a claim's figure in one of them is set
+    # against the articles' figure in another ("two years" against "the 18-month war").
+    measures: dict[str, frozenset[str]] = {}
     # How a name sounds: rewriting rules (pattern, replacement) applied in order to a folded word.
     sounds: tuple[tuple[str, str], ...]
 
@@ -134,13 +143,18 @@ class Lexicon(_Frozen):
         "certainty_frame",
         "number_words",
         "name_rest",
+        "figure_words_before",
         mode="before",
     )(_word_set)
 
-    @field_validator("listed", mode="before")
+    @field_validator("listed", "measures", mode="before")
     @classmethod
     def _listed(cls, value: Any) -> Any:
         return {kind: _word_set(nouns) for kind, nouns in value.items()} if isinstance(value, dict) else value
+
+    @cached_property
+    def measure_of(self) -> dict[str, str]:
+        return {unit: measure for measure, units in self.measures.items() for unit in units}
 
     @cached_property
     def listed_kind(self) -> dict[str, str]:

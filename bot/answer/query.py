@@ -81,6 +81,9 @@ class Query:
     # Each part after the first opens a question of its own ("…, and what did Xi say"): separate
     # questions, each answered or not on its own, rather than one question naming several things.
     separate: bool = False
+    # Its question words share one question ("when and where was the summit"): each part is that
+    # question with one of them, and the answer joins the parts' answers.
+    distributed: bool = False
     # A message whose sentences ask and comment ("Where did they meet? I gather the venue was
     # uncertain."): the sentences that ask, alone.
     asking: str | None = None
@@ -283,7 +286,16 @@ class Understanding:
 
     def _parts(self, query: Query, folded: str) -> None:
         """Split a question asking several things at its joiners ("and", ","), where each side holds
-        a word of substance that is not a name."""
+        a word of substance that is not a name; or where its question words are joined ("when and
+        where was the summit": "when was the summit", "where was the summit")."""
+        tokens, question_words = query.tokens, self.lexicon.question_words
+        first, joiner, second = [*tokens, "", "", ""][:3]
+        if len(tokens) > 3 and {first, second} <= question_words and first != second and joiner in self.lexicon.joiners:
+            rest = " ".join(tokens[3:])
+            everything = tuple(range(len(query.content)))
+            query.parts, query.part_texts = (everything, everything), (f"{first} {rest}", f"{second} {rest}")
+            query.separate = query.distributed = True
+            return
         pieces = re.split(self._joiner_pattern, folded)
         if len(pieces) < 2:
             return
@@ -321,8 +333,11 @@ class Understanding:
 
     @cached_property
     def _joiner_pattern(self) -> re.Pattern[str]:
-        joined = "|".join(re.escape(j) for j in sorted(self.lexicon.joiners, key=len, reverse=True))
-        return re.compile(rf"\s*[,;]\s*(?:(?:{joined})\b)?|\b(?:{joined})\b")
+        ordered = sorted(self.lexicon.joiners, key=len, reverse=True)
+        joined = "|".join(re.escape(j) for j in ordered if j[-1].isalnum())
+        # Signs ("&", "+") stand between words, with no word boundary of their own.
+        signs = "".join(re.escape(j) for j in ordered if len(j) == 1 and not j.isalnum())
+        return re.compile(rf"\s*[,;{signs}]\s*(?:(?:{joined})\b)?|\b(?:{joined})\b")
 
     # -- answer types -------------------------------------------------------------------------------
 
@@ -386,10 +401,12 @@ class Understanding:
         index, short, figures = self.index, self.lexicon.short_forms, self.lexicon.figure_words
         for i, word in enumerate(query.tokens):
             full = short.get(word)
+            if full is not None and tuple(query.tokens[i : i + 2]) in index.spellings:
+                full = None  # it starts a name the briefing knows: "n korea" is not "and korea"
             if full is not None and (index.knows(full) or full in index.name_words or full in self.lexicon.filler):
                 query.corrections.append(Correction(word, full))
                 query.tokens[i] = full
-            elif word in figures and query.tokens[i + 1 : i + 2] and query.tokens[i + 1] in index.name_words:
+            elif word in figures and query.tokens[i + 1 : i + 2] and query.tokens[i + 1] in self._before_words:
                 query.corrections.append(Correction(word, figures[word]))
                 query.tokens[i] = figures[word]
         self._complete_fragments(query)
@@ -428,7 +445,7 @@ class Understanding:
         query.tokens = tokens
 
     def _complete_fragments(self, query: Query) -> None:
-        """"cosmo-something", "Ussur-something": the start of a name, completed where exactly one name
+        """ "cosmo-something", "Ussur-something": the start of a name, completed where exactly one name
         word of the briefing starts so (the word standing for the rest is dropped)."""
         tokens, rest = query.tokens, self.lexicon.name_rest
         for i in range(len(tokens) - 2, -1, -1):
@@ -443,6 +460,11 @@ class Understanding:
             if len(names) == 1:
                 query.corrections.append(Correction(f"{start}-{tokens[i + 1]}", names[0]))
                 tokens[i : i + 2] = [names[0]]
+
+    @cached_property
+    def _before_words(self) -> frozenset[str]:
+        """The words before which a figure typed for a word is that word ("2 russia", "2 us")."""
+        return self.index.name_words | self.lexicon.figure_words_before
 
     @cached_property
     def _greetings(self) -> list[list[str]]:

@@ -219,6 +219,9 @@ def test_a_question_with_comments_around_it_is_answered(engine: Engine) -> None:
 def test_a_claim_with_a_wrong_figure_is_answered_with_the_right_one(engine: Engine) -> None:
     answer = engine.ask("ukraine war is 12 months old?")
     assert answer.answered and "18-month" in answer.hits[0].text
+    # In another unit of the same measure: "500 km" against the articles' "1,000 kilometres".
+    answer = engine.ask("the vostochny cosmodrome is about 500 km from vladivostok, isn't it")
+    assert answer.answered and "1,000" in answer.hits[0].text
 
 
 def test_what_did_someone_say_puts_their_own_words_first(engine: Engine) -> None:
@@ -399,7 +402,7 @@ def test_what_a_party_wants_is_answered_from_its_side(engine: Engine, question: 
 
 
 def test_the_year_the_articles_were_written_in_asks_nothing(engine: Engine) -> None:
-    """"In 2023" is the summit's own time (the articles are dated 2023 and date it by weekday): it is
+    """ "In 2023" is the summit's own time (the articles are dated 2023 and date it by weekday): it is
     not a word the briefing lacks. Another year still is."""
     answer = engine.ask("where did kim and putin meet in 2023")
     assert answer.answered and "Vostochny" in answer.hits[0].text
@@ -432,7 +435,7 @@ def test_a_possessive_typed_without_its_apostrophe_names_the_person(engine: Engi
 
 
 def test_actually_asks_how_sure_the_reports_are_only_in_a_yes_no_question(engine: Engine) -> None:
-    """"Where did the summit actually happen" asks where, with emphasis; "did they actually …" asks
+    """ "Where did the summit actually happen" asks where, with emphasis; "did they actually …" asks
     whether it is so."""
     assert "certainty" not in engine.understand("where did the summit actually happen").intents
     assert "certainty" not in engine.understand("how many hours did kim and putin actually talk").intents
@@ -481,7 +484,7 @@ def test_a_half_remembered_name_is_completed_and_the_completion_shown(
 
 
 def test_a_start_that_begins_several_names_is_left_alone(engine: Engine) -> None:
-    """"Coun-something" could be the council or the counteroffensive: nothing is guessed."""
+    """ "Coun-something" could be the council or the counteroffensive: nothing is guessed."""
     query = engine.understand("what did the coun-something say")
     assert not any(c.corrected in ("council", "counteroffensive") for c in query.corrections)
 
@@ -489,3 +492,64 @@ def test_a_start_that_begins_several_names_is_left_alone(engine: Engine) -> None
 def test_a_greeting_of_several_words_is_dropped_like_hello(engine: Engine) -> None:
     assert not engine.ask("good morning everyone").answered
     assert "vostochny" in top_text(engine, "Good morning! where did kim meet putin?")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("whats the name of the forum putin was at", "eastern economic forum"),  # a word of its name
+        ("name of the economic forum", "eastern economic forum"),  # part of its name
+    ],
+)
+def test_the_name_of_a_thing_is_answered_by_the_sentence_naming_it(
+    engine: Engine, question: str, expected: str
+) -> None:
+    assert expected in top_text(engine, question)
+
+
+def test_the_name_of_a_thing_the_articles_never_name_is_refused_saying_so(engine: Engine) -> None:
+    for question in ("what's kim's train called", "whats the name of kims train"):
+        answer = engine.ask(question)
+        assert not answer.answered, question
+        assert answer.reason is not None and "no name" in answer.reason
+
+
+def test_a_population_the_articles_never_give_is_refused_saying_so(engine: Engine) -> None:
+    answer = engine.ask("what's the population of vladivostok?")
+    assert not answer.answered
+    assert answer.reason is not None and "population" in answer.reason
+
+
+def test_joined_question_words_are_each_answered(engine: Engine) -> None:
+    """ "When and where was the summit": the day and the place, in one first result."""
+    for question in ("when and where was the summit", "where n when did they meet"):
+        text = top_text(engine, question)
+        assert "wednesday" in text and "vostochny" in text, question
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("wat forum was putin at b4 the summit", "eastern economic forum"),  # b4: before
+        ("how many yrs since kim last went abroad", "four years"),  # yrs: years
+        ("hw long had the war in ukraine gone on", "18"),  # hw: how
+        ("how did n korea react", None),  # "n korea" is North Korea, not "and korea"
+    ],
+)
+def test_chat_shorthand_is_read_as_meant(engine: Engine, question: str, expected: str | None) -> None:
+    if expected is None:
+        assert any(w.entity_id == "north-korea" for w in engine.understand(question).content)
+    else:
+        assert expected in top_text(engine, question)
+
+
+def test_signs_join_two_questions_like_and(engine: Engine) -> None:
+    query = engine.understand("what did kim visit + what did the governor give him")
+    assert query.part_texts == ("what did kim visit", "what did the governor give him")
+
+
+def test_a_figure_typed_for_a_word_before_a_pronoun_or_article_is_that_word(engine: Engine) -> None:
+    assert engine.understand("peskov reaction 2 us warnings").corrected_text == "peskov reaction to us warnings"
+    assert engine.understand("what does it mean 4 the war").corrected_text == "what does it mean for the war"
+    # Before a unit it is a figure.
+    assert engine.understand("the war was 2 years old").corrected_text is None
