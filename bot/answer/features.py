@@ -377,16 +377,18 @@ def held_types(index: Index, query: Query, profile: Profile) -> int:
         else:
             bits |= _sentences(profile, name, kind.held)
         if kind.named:
-            bits |= _naming(index, query, profile)
+            bits |= _naming(index, query, profile, kind.words)
     return bits
 
 
-def _naming(index: Index, query: Query, profile: Profile) -> int:
+def _naming(index: Index, query: Query, profile: Profile, type_words: frozenset[str]) -> int:
     """The candidate's sentences (as bits) naming a place, body or event the question asks the name
-    of: by a word of its name ("the forum", "the news agency", "the border station", but not "the air
-    base" for the "space base"), or by part of its name, ending its phrase ("the economic forum", not "the Komsomolsk
-    factory"). A person named by part of their name ("Putin") is named already."""
-    tokens, filler, name_words = query.tokens, index.lexicon.filler, index.name_words
+    of: by a word of its name ("the forum", "the news agency", "the border station", but not "the
+    air base" for the "space base"), or by part of its name, ending its phrase ("the economic
+    forum", "what's the economic forum called", not "the Komsomolsk factory"). A person named by
+    part of their name ("Putin") is named already."""
+    tokens, name_words = query.tokens, index.name_words
+    filler = index.lexicon.filler | type_words
     wanted: set[str] = set()
     for word in query.content:
         if word.framing:

@@ -499,6 +499,7 @@ def test_a_greeting_of_several_words_is_dropped_like_hello(engine: Engine) -> No
     [
         ("whats the name of the forum putin was at", "eastern economic forum"),  # a word of its name
         ("name of the economic forum", "eastern economic forum"),  # part of its name
+        ("whats the economic forum called", "eastern economic forum"),
     ],
 )
 def test_the_name_of_a_thing_is_answered_by_the_sentence_naming_it(
