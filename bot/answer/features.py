@@ -376,47 +376,11 @@ def held_types(index: Index, query: Query, profile: Profile) -> int:
             bits |= _counted(index, query, profile, kind.held, kind.counts)
         else:
             bits |= _sentences(profile, name, kind.held)
-        if kind.named:
-            bits |= _naming(index, query, profile, kind.words)
+        if kind.named and query.name_asked:
+            # A sentence naming what the question asks the name of (Understanding._named).
+            asked = query.name_asked
+            bits |= sum(1 << j for j, members in enumerate(profile.sentences) if not members.isdisjoint(asked))
     return bits
-
-
-def _naming(index: Index, query: Query, profile: Profile, type_words: frozenset[str]) -> int:
-    """The candidate's sentences (as bits) naming a place, body or event the question asks the name
-    of: by a word of its name ("the forum", "the news agency", "the border station", but not "the
-    air base" for the "space base"), or by part of its name, ending its phrase ("the economic
-    forum", "what's the economic forum called", not "the Komsomolsk factory"). A person named by
-    part of their name ("Putin") is named already."""
-    tokens, name_words = query.tokens, index.name_words
-    filler = index.lexicon.filler | type_words
-    wanted: set[str] = set()
-    for word in query.content:
-        if word.framing:
-            continue
-        before, after = _beside(tokens, word.text.split(), filler)
-        if word.entity_id is None:
-            found = {e for x in word.stems for e in index.names_with.get(x, ())}
-            # A word describing it must be of its name or role too ("the *border* station": Khasan).
-            described = index.word_stem.get(before) or stem(before) if before is not None else None
-            wanted.update(e for e in found if described is None or described in index.role_stems[e])
-        elif (after is None or after in name_words) and set(word.text.split()) < set(
-            words(index.entities[word.entity_id].name)
-        ):
-            wanted.add(word.entity_id)
-    marks = {f"#{e}" for e in wanted if index.entities[e].kind.value != "person"}
-    return sum(1 << j for j, members in enumerate(profile.sentences) if not members.isdisjoint(marks))
-
-
-def _beside(tokens: list[str], phrase: list[str], filler: frozenset[str]) -> tuple[str | None, str | None]:
-    """The words just before and after the phrase's first place in the question, where they are not
-    filler words."""
-    n = len(phrase)
-    for i in range(len(tokens) - n + 1):
-        if tokens[i : i + n] == phrase:
-            before = tokens[i - 1] if i and tokens[i - 1] not in filler else None
-            after = tokens[i + n] if i + n < len(tokens) and tokens[i + n] not in filler else None
-            return before, after
-    return None, None
 
 
 def _sentences(profile: Profile, key: str, pattern: re.Pattern[str]) -> int:
@@ -710,7 +674,7 @@ def figure_swapped(index: Index, query: Query, profile: Profile) -> bool:
     number_words = index.lexicon.number_words
 
     def given(word: str) -> bool:
-        return word.replace(",", "").isdigit() or word in number_words
+        return word.isdigit() or word in number_words
 
     return any(not units.isdisjoint(_figure_units(sentence, given, measure_of)) for sentence in profile.tokens)
 

@@ -93,6 +93,8 @@ class Query:
     type_marks: tuple[str, ...] = ()
     # Its words of substance as stems, in order: compared word for word with reader questions.
     stems: tuple[str, ...] = ()
+    # For "what is the name of X": "#<entity id>" of the places, bodies and events X may be (Understanding._named).
+    name_asked: frozenset[str] = frozenset()
     # For "how many X": X's index terms (with its synonyms), and the kind of entity X names, if any.
     counted: frozenset[str] = frozenset()
     counted_kind: str | None = None
@@ -213,6 +215,7 @@ class Understanding:
         self._direction(query)
         self._focus(query)
         self._parts(query, folded)
+        self._named(query)
         self._only(query, content)
         word_stem = self.index.word_stem
         query.stems = tuple(word_stem.get(w) or stem(w) for w in query.tokens if w not in lexicon.filler)
@@ -267,6 +270,33 @@ class Understanding:
                 break
         if subject and i < len(tokens) and tokens[i] not in filler:
             query.action = by_text.get(tokens[i])
+
+    def _named(self, query: Query) -> None:
+        """For a question asking the name of something: the places, bodies and events it may be,
+        described by a word of their name ("the forum", "the news agency", "the border station", but
+        not "the air base" for the "space base"), or given by part of their name, ending its phrase
+        ("the economic forum", "what's the economic forum called", not "the Komsomolsk factory"). A
+        person named by part of their name ("Putin") is named already."""
+        types = [self.lexicon.answer_types[name] for name in query.asked]
+        if not any(kind.named for kind in types):
+            return
+        index, tokens = self.index, query.tokens
+        ends = self.lexicon.filler.union(*(kind.words for kind in types if kind.named))
+        wanted: set[str] = set()
+        for word in query.content:
+            if word.framing:
+                continue
+            before, after = _beside(tokens, word.text.split(), ends)
+            if word.entity_id is None:
+                found = {e for x in word.stems for e in index.names_with.get(x, ())}
+                # A word describing it must be of its name or role too ("the *border* station": Khasan).
+                described = index.word_stem.get(before) or stem(before) if before is not None else None
+                wanted.update(e for e in found if described is None or described in index.role_stems[e])
+            elif (after is None or after in index.name_words) and set(word.text.split()) < set(
+                words(index.entities[word.entity_id].name)
+            ):
+                wanted.add(word.entity_id)
+        query.name_asked = frozenset(f"#{e}" for e in wanted if index.entities[e].kind.value != "person")
 
     def _asking(self, text: str) -> str | None:
         """The sentences of a message that ask, when others only comment: those opening with a
@@ -775,3 +805,15 @@ def _insertions(word: str) -> list[str]:
 
 def pairs_of(stems: list[str]) -> frozenset[tuple[str, str]]:
     return frozenset(itertools.pairwise(stems))
+
+
+def _beside(tokens: list[str], phrase: list[str], ends: frozenset[str]) -> tuple[str | None, str | None]:
+    """The words just before and after the phrase's first place in the question, unless they are
+    words that end a phrase (filler words)."""
+    n = len(phrase)
+    for i in range(len(tokens) - n + 1):
+        if tokens[i : i + n] == phrase:
+            before = tokens[i - 1] if i and tokens[i - 1] not in ends else None
+            after = tokens[i + n] if i + n < len(tokens) and tokens[i + n] not in ends else None
+            return before, after
+    return None, None
