@@ -12,7 +12,8 @@ import numpy.typing as npt
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
-_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+_TYPOGRAPHIC = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+_TYPOGRAPHY = str.maketrans(_TYPOGRAPHIC)
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -22,8 +23,9 @@ def _plain(run: re.Match[str]) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-# Both start with the character they look for, so the regex engine scans for it quickly.
-_DIGIT_GROUPS = re.compile(r"[,\u202f\u00a0](?<=\d[,\u202f\u00a0])(?=\d{3}\b)")
+# Both start with the character they look for, so the regex engine scans for it quickly. Only a
+# comma groups digits once a text is plain: NFKD makes the narrow and no-break spaces spaces.
+_DIGIT_GROUPS = re.compile(r",(?<=\d,)(?=\d{3}\b)")
 _POSSESSIVE = re.compile(r"'(?:s\b|(?<=s')(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+")
 # Byte classes for counting words with numpy: 1 a word character (as for _WORD), 2 the separator.
@@ -37,12 +39,18 @@ _SEPARATOR = "\x1e"
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, digit grouping and possessives removed, apostrophes dropped."""
-    if not text.isascii():  # only the characters that are not ASCII are looked at, one run at a time
-        text = _NOT_ASCII.sub(_plain, text)
+    if not text.isascii():
+        # The usual ones (curly quotes, dashes) each replaced in one fast pass; then, if anything
+        # else remains (accents), only those characters are looked at, one run at a time.
+        for typographic, plain in _TYPOGRAPHIC.items():
+            if typographic in text:
+                text = text.replace(typographic, plain)
+        if not text.isascii():
+            text = _NOT_ASCII.sub(_plain, text)
     if "`" in text:
         text = text.replace("`", "'")
     text = text.lower()
-    if "," in text or "\u202f" in text or "\u00a0" in text:
+    if "," in text:
         text = _DIGIT_GROUPS.sub("", text)
     if "'" in text:
         text = _POSSESSIVE.sub("", text).replace("'", "")
