@@ -31,7 +31,7 @@ from bot.answer.index import Index
 from bot.answer.lexicon import Lexicon, Settings, load_lexicon, load_settings
 from bot.answer.model import Model, Scorer, load_model
 from bot.answer.query import Query, Understanding, Word, unknown_kind
-from bot.answer.tokens import fold
+from bot.answer.tokens import fold, split
 from bot.briefing.models import Briefing, Citation, Entity, Snippet, Topic
 
 
@@ -185,6 +185,12 @@ class Engine:
         if len(query.part_texts) < 2:
             return None
         parts = [self.decide(self.analyse(t), scorer, limit, combine=False) for t in query.part_texts]
+        refer_back = self.lexicon.refer_back
+        for k in range(1, len(parts)):
+            # "What is AUKUS and who signed it": with the part it refers to unanswered, "who signed
+            # it" answered alone would answer some other question.
+            if not all(p.answered for p in parts[:k]) and not refer_back.isdisjoint(split(query.part_texts[k])):
+                parts[k] = dataclasses.replace(parts[k], answered=False)
         answered = [p for p in parts if p.answered and p.hits]
         if not answered:
             return None

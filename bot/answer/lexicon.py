@@ -99,6 +99,9 @@ class Lexicon(_Frozen):
     focus: Focus
     modifier_endings: tuple[str, ...]
     joiners: tuple[str, ...]
+    # Words by which a part of such a question refers to a part before it ("what is AUKUS and who
+    # signed *it*"): it is not answered on its own when the part it refers to is not answered.
+    refer_back: frozenset[str] = frozenset()
     direction: Direction
     answer_cues: AnswerCues
     # Where an answer type's cue must stand to count: where the question or one of its clauses opens.
@@ -144,6 +147,7 @@ class Lexicon(_Frozen):
         "number_words",
         "name_rest",
         "figure_words_before",
+        "refer_back",
         mode="before",
     )(_word_set)
 

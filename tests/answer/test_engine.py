@@ -145,12 +145,30 @@ def test_separate_questions_in_one_are_each_answered_or_named_as_not_covered(eng
 
 
 @pytest.mark.parametrize(
-    "question", ["bad bot >:(", "what's your name", "who made you?", "hey bot how are you doing today"]
+    "question",
+    ["bad bot >:(", "what's your name", "who made you?", "hey bot how are you doing today", "how were you built?"],
 )
 def test_small_talk_with_the_bot_is_refused_as_chat(engine: Engine, question: str) -> None:
     answer = engine.ask(question)
     assert not answer.answered and answer.related == ()
     assert answer.reason is not None and answer.reason.startswith("That is chat with the bot")
+
+
+@pytest.mark.parametrize("question", ["help", "Commands?", "help me pls"])
+def test_a_message_asking_only_for_help_points_to_the_commands(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered and answer.related == ()
+    assert answer.reason is not None and "/help" in answer.reason
+    # Help asked of the summit is a question about it.
+    assert engine.ask("did russia help north korea with satellites").answered
+
+
+def test_a_part_referring_to_a_part_not_answered_is_not_answered_alone(engine: Engine) -> None:
+    """ "Who signed it" answered alone would answer another question than the reader's."""
+    answer = engine.ask("What is the AUKUS pact and who signed it?")
+    assert not answer.answered
+    # Referring to a part that is answered, it is asked with it.
+    assert engine.ask("who is madden and what did he predict").answered
 
 
 def test_chat_words_beside_a_name_still_ask_about_it(engine: Engine) -> None:
