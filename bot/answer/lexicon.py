@@ -47,9 +47,20 @@ class Focus(_Frozen):
     auxiliaries: frozenset[str]
     wh_words: frozenset[str]
     subjects: frozenset[str]
+    # "would Russia *be* reluctant to transfer …": after one of these, a word followed by "to" and a
+    # verb says how the subject stands to the action, and the action is that verb.
+    linking: frozenset[str] = frozenset()
 
     _words = field_validator(
-        "openers", "determiners", "looked_past", "askers", "auxiliaries", "wh_words", "subjects", mode="before"
+        "openers",
+        "determiners",
+        "looked_past",
+        "askers",
+        "auxiliaries",
+        "wh_words",
+        "subjects",
+        "linking",
+        mode="before",
     )(_word_set)
 
 

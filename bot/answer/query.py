@@ -259,15 +259,19 @@ class Understanding:
         i = at + 1
         names = {m.start: m.end for m in query.entities}
         subject = False
+        linked = tokens[at] in focus.linking
         while i < len(tokens):
             if i in names:
                 i, subject = names[i], True
             elif tokens[i] in focus.subjects or (subject and tokens[i] == "and"):
                 i, subject = i + 1, subject or tokens[i] in focus.subjects
             elif tokens[i] in filler and tokens[i] not in focus.auxiliaries:
-                i += 1  # "the", "actually"
+                linked = linked or tokens[i] in focus.linking
+                i += 1  # "the", "actually", "be"
             else:
                 break
+        if linked and tokens[i + 1 : i + 2] == ["to"] and i + 2 < len(tokens) and tokens[i + 2] not in filler:
+            i += 2  # "be reluctant to *transfer*"
         if subject and i < len(tokens) and tokens[i] not in filler:
             query.action = by_text.get(tokens[i])
 

@@ -572,3 +572,13 @@ def test_a_figure_typed_for_a_word_before_a_pronoun_or_article_is_that_word(engi
     assert engine.understand("what does it mean 4 the war").corrected_text == "what does it mean for the war"
     # Before a unit it is a figure.
     assert engine.understand("the war was 2 years old").corrected_text is None
+
+
+def test_how_the_subject_stands_to_an_action_is_not_the_action(engine: Engine) -> None:
+    """ "Would Russia be reluctant to transfer …" asks about transferring: a word the briefing never
+    uses ("reluctant") after "be" is not an action no snippet speaks of."""
+    query = engine.understand("why would russia be reluctant to transfer its military technology to north korea")
+    assert query.action is not None and query.action.text == "transfer"
+    answer = engine.ask("why would russia be reluctant to transfer its military technology to north korea")
+    reasons = {"technology-little-gain-for-russia", "analysis-doubts-russia-willingness"}
+    assert answer.answered and answer.hits[0].id in reasons
