@@ -231,7 +231,10 @@ class Engine:
             entity = index.entities[query.name_only]
             quoted = index.quoted_docs.get(entity.id)
             if "quote" in query.intents and quoted is not None:
-                return self._analysis(question, query, "quote", [int(d) for d in quoted], [])
+                # A pool's worth at most (a briefing may quote someone in thousands of snippets), in
+                # the briefing's order.
+                docs = sorted(self._best(self._bm25(query), quoted))
+                return self._analysis(question, query, "quote", docs, [])
             tagged = index.entity_docs.get(entity.id, np.zeros(0, dtype=np.int32))
             docs = self._best(self._bm25(query), tagged)
             return self._analysis(question, query, "name", docs, [self.entity_card(entity)], pinned=1)
