@@ -152,11 +152,14 @@ class Engine:
         placed = [(answered[0] if answered else 0, hits[0])]
         uncovered = []
         for k, text in enumerate(query.part_texts):
-            if k in answered:
+            # A part that is a question of its own ("… & what does Putin want") is asked alone even
+            # when the best answer holds its words: a snippet on what Kim wants names Putin too.
+            if k in answered and (k == placed[0][0] or not query.separate):
                 continue
             part = self.decide(self.analyse(text), scorer, combine=False)
             if not part.answered:
-                uncovered.append(text)
+                if k not in answered:
+                    uncovered.append(text)
             elif part.hits[0].id not in {h.id for _, h in placed}:
                 placed.append((k, part.hits[0]))
         if len(placed) == 1:

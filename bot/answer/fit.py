@@ -194,9 +194,7 @@ def fit_ranker(examples: Sequence[Example], fit: Fit) -> Ranker:
             g = g + l2[i] * params[i]
             m[i] = beta1 * m[i] + (1 - beta1) * g
             v[i] = beta2 * v[i] + (1 - beta2) * g**2
-            params[i] = params[i] - rate * (m[i] / (1 - beta1**step)) / (
-                np.sqrt(v[i] / (1 - beta2**step)) + 1e-8
-            )
+            params[i] = params[i] - rate * (m[i] / (1 - beta1**step)) / (np.sqrt(v[i] / (1 - beta2**step)) + 1e-8)
     stacked, hidden_bias, hidden_out = params
     w, hidden_in = stacked[0], stacked[1:]
     # Back to the features as the engine computes them (unstandardised).

@@ -356,11 +356,15 @@ class Understanding:
         if len(groups) < 2:
             return
         parts: list[list[int]] = [[] for _ in groups]
+        # A word in several parts ("what does Kim *want* & what does Putin *want*") is in each, once
+        # per time it is typed: its n-th use belongs to the n-th part holding it.
+        uses: dict[str, int] = {}
         for i, w in enumerate(query.content):
             first = w.text.split()[0]
-            part = next((k for k, g in enumerate(groups) if first in g), None)
-            if part is not None:
-                parts[part].append(i)
+            holding = [k for k, g in enumerate(groups) if first in g]
+            if holding:
+                parts[holding[min(uses.get(first, 0), len(holding) - 1)]].append(i)
+                uses[first] = uses.get(first, 0) + 1
         query.parts = tuple(tuple(p) for p in parts if p)
         query.part_texts = tuple(" ".join(t).strip() for t, p in zip(texts, parts, strict=True) if p)
         query.separate = all(split(t)[:1] and split(t)[0] in openers for t in query.part_texts[1:])

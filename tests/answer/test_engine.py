@@ -592,3 +592,12 @@ def test_how_the_subject_stands_to_an_action_is_not_the_action(engine: Engine) -
     answer = engine.ask("why would russia be reluctant to transfer its military technology to north korea")
     reasons = {"technology-little-gain-for-russia", "analysis-doubts-russia-willingness"}
     assert answer.answered and answer.hits[0].id in reasons
+
+
+def test_two_questions_asking_the_same_of_two_people_are_each_answered(engine: Engine) -> None:
+    """The snippet on what Kim wants names Putin and "want": it holds the words of "what does Putin
+    want" but does not answer it; each question is asked alone and the answers are joined."""
+    answer = engine.ask("what does kim want & what does putin want")
+    assert answer.answered
+    parts = [p.snippet.topic for p in answer.hits[0].candidate.parts if p.snippet is not None]
+    assert parts == ["north-korea-wants", "russia-wants"]
