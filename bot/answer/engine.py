@@ -153,8 +153,10 @@ class Engine:
         uncovered = []
         for k, text in enumerate(query.part_texts):
             # A part that is a question of its own ("… & what does Putin want") is asked alone even
-            # when the best answer holds its words: a snippet on what Kim wants names Putin too.
-            if k in answered and (k == placed[0][0] or not query.separate):
+            # when the best answer holds its words: a snippet on what Kim wants names Putin too. Not
+            # one that refers back ("… and what did *he* warn about"): alone, it asks of nobody.
+            refers_back = not self.lexicon.refer_back.isdisjoint(split(text))
+            if k in answered and (k == placed[0][0] or not query.separate or refers_back):
                 continue
             part = self.decide(self.analyse(text), scorer, combine=False)
             if not part.answered:

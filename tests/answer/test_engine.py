@@ -601,3 +601,10 @@ def test_two_questions_asking_the_same_of_two_people_are_each_answered(engine: E
     assert answer.answered
     parts = [p.snippet.topic for p in answer.hits[0].candidate.parts if p.snippet is not None]
     assert parts == ["north-korea-wants", "russia-wants"]
+
+
+def test_a_part_referring_back_is_not_asked_alone_when_the_answer_holds_it(engine: Engine) -> None:
+    """ "What did he warn about", alone, asks of nobody (it finds Seoul's and Washington's warnings):
+    the answer to "who is Kim Yung-ho" holds it, and stands alone."""
+    answer = engine.ask("who is kim yung-ho and what did he warn about")
+    assert answer.answered and answer.hits[0].id == "reactions-kim-yung-ho-stronger-responses"
