@@ -151,12 +151,16 @@ class Engine:
         # Each answer where its part stands in the question.
         placed = [(answered[0] if answered else 0, hits[0])]
         uncovered = []
+        # Every part a question of its own ("what does Kim want & what does Putin want"), not a
+        # question after its condition ("apart from weapons, what might North Korea want").
+        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        questions = all(split(t)[:1] and split(t)[0] in openers for t in query.part_texts)
         for k, text in enumerate(query.part_texts):
             # A part that is a question of its own ("… & what does Putin want") is asked alone even
             # when the best answer holds its words: a snippet on what Kim wants names Putin too. Not
             # one that refers back ("… and what did *he* warn about"): alone, it asks of nobody.
             refers_back = not self.lexicon.refer_back.isdisjoint(split(text))
-            if k in answered and (k == placed[0][0] or not query.separate or refers_back):
+            if k in answered and (k == placed[0][0] or not questions or refers_back):
                 continue
             part = self.decide(self.analyse(text), scorer, combine=False)
             if not part.answered:

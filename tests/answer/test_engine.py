@@ -608,3 +608,10 @@ def test_a_part_referring_back_is_not_asked_alone_when_the_answer_holds_it(engin
     the answer to "who is Kim Yung-ho" holds it, and stands alone."""
     answer = engine.ask("who is kim yung-ho and what did he warn about")
     assert answer.answered and answer.hits[0].id == "reactions-kim-yung-ho-stronger-responses"
+
+
+def test_a_question_after_its_condition_is_not_two_questions(engine: Engine) -> None:
+    """ "Apart from weapons, …" is no question of its own: the question is not asked again without
+    it (which would join an answer on weapons technology)."""
+    answer = engine.ask("Apart from weapons, what might North Korea want from Russia?")
+    assert answer.answered and answer.hits[0].kind == "snippet"
