@@ -31,7 +31,7 @@ from bot.answer.index import Index
 from bot.answer.lexicon import Lexicon, Settings, load_lexicon, load_settings
 from bot.answer.model import Model, Scorer, load_model
 from bot.answer.query import Query, Understanding, Word, unknown_kind
-from bot.answer.tokens import fold, split
+from bot.answer.tokens import fold
 from bot.briefing.models import Briefing, Citation, Entity, Snippet, Topic
 
 
@@ -151,16 +151,12 @@ class Engine:
         # Each answer where its part stands in the question.
         placed = [(answered[0] if answered else 0, hits[0])]
         uncovered = []
-        # Every part a question of its own ("what does Kim want & what does Putin want"), not a
-        # question after its condition ("apart from weapons, what might North Korea want").
-        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
-        questions = all(split(t)[:1] and split(t)[0] in openers for t in query.part_texts)
         for k, text in enumerate(query.part_texts):
             # A part that is a question of its own ("… & what does Putin want") is asked alone even
             # when the best answer holds its words: a snippet on what Kim wants names Putin too. Not
-            # one that refers back ("… and what did *he* warn about"): alone, it asks of nobody.
-            refers_back = not self.lexicon.refer_back.isdisjoint(split(text))
-            if k in answered and (k == placed[0][0] or not questions or refers_back):
+            # one after a condition ("apart from weapons, what …"), nor one that refers back ("… and
+            # what did *he* warn about"): alone, it asks another question, or of nobody.
+            if k in answered and (k == placed[0][0] or not query.questions or query.refers_back[k]):
                 continue
             part = self.decide(self.analyse(text), scorer, combine=False)
             if not part.answered:
@@ -194,11 +190,10 @@ class Engine:
         if len(query.part_texts) < 2:
             return None
         parts = [self.decide(self.analyse(t), scorer, limit, combine=False) for t in query.part_texts]
-        refer_back = self.lexicon.refer_back
         for k in range(1, len(parts)):
             # "What is AUKUS and who signed it": with the part it refers to unanswered, "who signed
             # it" answered alone would answer some other question.
-            if not all(p.answered for p in parts[:k]) and not refer_back.isdisjoint(split(query.part_texts[k])):
+            if query.refers_back[k] and not all(p.answered for p in parts[:k]):
                 parts[k] = dataclasses.replace(parts[k], answered=False)
         answered = [p for p in parts if p.answered and p.hits]
         if not answered:

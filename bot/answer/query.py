@@ -81,6 +81,11 @@ class Query:
     # Each part after the first opens a question of its own ("…, and what did Xi say"): separate
     # questions, each answered or not on its own, rather than one question naming several things.
     separate: bool = False
+    # ... and the first part does too: each part is a question, none a condition of the next
+    # ("what does Kim want & what does Putin want", not "apart from weapons, what might …").
+    questions: bool = False
+    # Each part: it refers to a part before it ("… and who signed *it*"; lexicon: refer_back).
+    refers_back: tuple[bool, ...] = ()
     # Its question words share one question ("when and where was the summit"): each part is that
     # question with one of them, and the answer joins the parts' answers.
     distributed: bool = False
@@ -310,7 +315,7 @@ class Understanding:
         sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
         if len(sentences) < 2:
             return None
-        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        openers = self._openers
         opening = [s for s in sentences if next(iter(split(fold(s))), "") in openers]
         marked = [s for s in sentences if s.endswith("?")]
         for asking in (opening, marked):
@@ -328,7 +333,8 @@ class Understanding:
             rest = " ".join(tokens[3:])
             everything = tuple(range(len(query.content)))
             query.parts, query.part_texts = (everything, everything), (f"{first} {rest}", f"{second} {rest}")
-            query.separate = query.distributed = True
+            query.distributed = True
+            self._part_openings(query)
             return
         pieces = re.split(self._joiner_pattern, folded)
         if len(pieces) < 2:
@@ -337,7 +343,7 @@ class Understanding:
         substance = [w.text for w in query.content if w.entity_id is None and not w.framing]
         groups: list[set[str]] = []
         texts: list[list[str]] = []
-        openers = self.lexicon.question_words | self.lexicon.focus.auxiliaries
+        openers = self._openers
         for piece in pieces:
             words_of = split(piece)
             held = set(words_of)
@@ -367,7 +373,20 @@ class Understanding:
                 uses[first] = uses.get(first, 0) + 1
         query.parts = tuple(tuple(p) for p in parts if p)
         query.part_texts = tuple(" ".join(t).strip() for t, p in zip(texts, parts, strict=True) if p)
-        query.separate = all(split(t)[:1] and split(t)[0] in openers for t in query.part_texts[1:])
+        self._part_openings(query)
+
+    def _part_openings(self, query: Query) -> None:
+        """How each part opens, and whether it refers back (Query.separate, questions, refers_back)."""
+        openers = self._openers
+        words_of = [split(t) for t in query.part_texts]
+        opening = [bool(w) and w[0] in openers for w in words_of]
+        query.separate, query.questions = all(opening[1:]), all(opening)
+        query.refers_back = tuple(not self.lexicon.refer_back.isdisjoint(w) for w in words_of)
+
+    @cached_property
+    def _openers(self) -> frozenset[str]:
+        """The words a question opens with: question words and auxiliaries ("did", "is")."""
+        return self.lexicon.question_words | self.lexicon.focus.auxiliaries
 
     @cached_property
     def _joiner_pattern(self) -> re.Pattern[str]:
