@@ -139,6 +139,8 @@ class Lexicon(_Frozen):
     figure_words: dict[str, str]
     # ... and the words after which they are read so too ("2 us", "4 the").
     figure_words_before: frozenset[str] = frozenset()
+    # Small counts typed as figures → the word the articles write ("which 2 officials"), where a word follows.
+    counted_figures: dict[str, str] = {}
     # A figure typed with its unit ("500km"): the figure and the unit, as groups 1 and 2.
     attached_unit: str
     # Units that measure one thing ("time": years, months): a claim's figure in one of them is set

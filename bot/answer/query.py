@@ -456,6 +456,7 @@ class Understanding:
 
     def _correct(self, query: Query) -> None:
         index, short, figures = self.index, self.lexicon.short_forms, self.lexicon.figure_words
+        counted = self.lexicon.counted_figures
         for i, word in enumerate(query.tokens):
             full = short.get(word)
             if full is not None and tuple(query.tokens[i : i + 2]) in index.spellings:
@@ -466,6 +467,8 @@ class Understanding:
             elif word in figures and query.tokens[i + 1 : i + 2] and query.tokens[i + 1] in self._before_words:
                 query.corrections.append(Correction(word, figures[word]))
                 query.tokens[i] = figures[word]
+            elif word in counted and self._counts_things(query.tokens[i + 1 : i + 2]):
+                query.tokens[i] = counted[word]  # the same word as the articles write it: no correction to show
         self._complete_fragments(query)
         tokens: list[str] = []
         for i, word in enumerate(query.tokens):
@@ -500,6 +503,13 @@ class Understanding:
                 query.corrections.append(Correction(tokens[i], fixed))
                 tokens[i] = fixed
         query.tokens = tokens
+
+    def _counts_things(self, after: list[str]) -> bool:
+        """Whether a figure before these words counts things ("2 officials"), rather than measuring
+        ("2 yrs", "500 km": a claim's figure, set against the articles' own) or adding up ("2+2")."""
+        if not after or after[0].isdigit():
+            return False
+        return self.lexicon.short_forms.get(after[0], after[0]) not in self.lexicon.measure_of
 
     def _complete_fragments(self, query: Query) -> None:
         """ "cosmo-something", "Ussur-something": the start of a name, completed where exactly one name

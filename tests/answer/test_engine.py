@@ -584,6 +584,26 @@ def test_a_figure_typed_for_a_word_before_a_pronoun_or_article_is_that_word(engi
     assert engine.understand("the war was 2 years old").corrected_text is None
 
 
+def test_a_small_count_typed_as_a_figure_reads_as_the_word_the_articles_write(engine: Engine) -> None:
+    assert engine.understand("which 2 officials were under sanctions").tokens[1] == "two"
+    assert not engine.understand("which 2 officials were under sanctions").unknown
+    # A figure before a unit is a claim's figure, and one beside another is sums: both stay figures.
+    assert engine.understand("the war was 2 years old").tokens[3] == "2"
+    assert engine.understand("whats 2+2").tokens[-2:] == ["2", "2"]
+
+
+@pytest.mark.parametrize("question", ["whats 2+2", "2 + 2", "what is 7 8"])
+def test_nothing_but_figures_is_refused(engine: Engine, question: str) -> None:
+    answer = engine.ask(question)
+    assert not answer.answered and answer.reason == "Ask about a person, a place or a topic of the summit."
+
+
+def test_an_abbreviated_month_is_the_month(engine: Engine) -> None:
+    assert engine.understand("who is jo chun ryong according to the nov article").corrected_text == (
+        "who is jo chun ryong according to the november article"
+    )
+
+
 def test_how_the_subject_stands_to_an_action_is_not_the_action(engine: Engine) -> None:
     """ "Would Russia be reluctant to transfer …" asks about transferring: a word the briefing never
     uses ("reluctant") after "be" is not an action no snippet speaks of."""
