@@ -310,6 +310,8 @@ def test_a_type_word_in_a_subordinate_clause_asks_for_nothing(engine: Engine) ->
         ("how did kim even get there", "train"),  # get there: travel
         ("is china cool with it", "stable"),  # cool with: welcome
         ("whats kim getting out of this", "technology"),  # get out of: gain
+        ("the state department called kim an outcast?", "pariah"),  # outcast: pariah
+        ("which branches of the north korean military could russia upgrade", "air force"),  # branches
     ],
 )
 def test_everyday_phrasing_finds_the_answer(engine: Engine, question: str, expected: str) -> None:
