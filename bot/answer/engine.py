@@ -228,7 +228,7 @@ class Engine:
             return Analysis(question, query, "command")
         if "chat" in query.intents and not query.entities:
             return Analysis(question, query, "chat")
-        # Nothing but figures ("whats 2+2", "2 + 2"): no subject to search for.
+        # No word of substance, or nothing but figures ("whats 2+2"): no subject to search for.
         if all(w.text.isdigit() for w in query.content):
             return Analysis(question, query, "no_content")
         index = self.index
